@@ -1,0 +1,9 @@
+//! hearth: an offline, personalised smart-home assistant.
+//!
+//! This crate is the runtime that ships to the hub. Its text module is also the
+//! tokeniser of the trainer, so training and inference cut text identically.
+#![warn(missing_docs)]
+
+pub mod bio;
+pub mod labels;
+pub mod text;
