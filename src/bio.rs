@@ -112,7 +112,14 @@ mod tests {
     #[test]
     fn spans_round_trip_through_tags() {
         // "dim the living room to 20"
-        let tokens = [token(0, 3, true), token(4, 7, true), token(8, 14, true), token(15, 19, true), token(20, 22, true), token(23, 25, true)];
+        let tokens = [
+            token(0, 3, true),
+            token(4, 7, true),
+            token(8, 14, true),
+            token(15, 19, true),
+            token(20, 22, true),
+            token(23, 25, true),
+        ];
         let spans = [SlotSpan { slot: 1, start: 8, end: 19 }, SlotSpan { slot: 5, start: 23, end: 25 }];
         let tags = spans_to_tags(&tokens, &spans);
         assert_eq!(tags, [0, 0, 3, 4, 0, 11]);

@@ -62,7 +62,10 @@ impl Labels {
             let mut seen = std::collections::HashSet::new();
             for name in names {
                 if !seen.insert(name) {
-                    return Err(LabelsError::Invalid { path: path.into(), what: format!("`{what}` lists {name:?} twice") });
+                    return Err(LabelsError::Invalid {
+                        path: path.into(),
+                        what: format!("`{what}` lists {name:?} twice"),
+                    });
                 }
             }
         }

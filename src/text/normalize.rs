@@ -49,11 +49,7 @@ pub fn normalize(text: &str) -> Normalized {
 /// Lower-cases one NFKC character and maps control and odd space characters to
 /// a plain space.
 fn fold_char(c: char) -> impl Iterator<Item = char> {
-    let replaced = if c.is_control() || c.is_whitespace() || is_invisible(c) {
-        ' '
-    } else {
-        c
-    };
+    let replaced = if c.is_control() || c.is_whitespace() || is_invisible(c) { ' ' } else { c };
     replaced.to_lowercase()
 }
 

@@ -68,6 +68,11 @@ pub fn pretokenize(chars: &[char]) -> Vec<Piece> {
             PieceKind::Number
         } else if is_word_char(c) || is_other_numeral(c) {
             i = scan_word(chars, i);
+            if let Some(clitic) = possessive_start(&chars[start..i]) {
+                pieces.push(Piece { kind: PieceKind::Word, start, end: start + clitic });
+                pieces.push(Piece { kind: PieceKind::Word, start: start + clitic, end: i });
+                continue;
+            }
             PieceKind::Word
         } else {
             i += 1;
@@ -81,17 +86,14 @@ pub fn pretokenize(chars: &[char]) -> Vec<Piece> {
 /// Digits, allowing single `.`, `,` or `:` separators between digits.
 fn scan_number(chars: &[char], mut i: usize) -> usize {
     while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            i += 1;
-        } else if matches!(chars[i], '.' | ',' | ':')
+        let separator = matches!(chars[i], '.' | ',' | ':')
             && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())
             && i > 0
-            && chars[i - 1].is_ascii_digit()
-        {
-            i += 1;
-        } else {
+            && chars[i - 1].is_ascii_digit();
+        if !(chars[i].is_ascii_digit() || separator) {
             break;
         }
+        i += 1;
     }
     i
 }
@@ -101,17 +103,20 @@ fn scan_number(chars: &[char], mut i: usize) -> usize {
 fn scan_word(chars: &[char], mut i: usize) -> usize {
     let letter = |c: char| is_word_char(c) || is_other_numeral(c);
     while i < chars.len() {
-        if letter(chars[i]) || is_mark(chars[i]) {
-            i += 1;
-        } else if matches!(chars[i], '\'' | '’' | '-')
-            && chars.get(i + 1).is_some_and(|&c| letter(c))
-        {
-            i += 1;
-        } else {
+        let joiner = matches!(chars[i], '\'' | '’' | '-') && chars.get(i + 1).is_some_and(|&c| letter(c));
+        if !(letter(chars[i]) || is_mark(chars[i]) || joiner) {
             break;
         }
+        i += 1;
     }
     i
+}
+
+/// Where a possessive `'s` starts in a word (`chambers's` -> 8), so that
+/// `'s` is a token of its own and a name ends before it.
+fn possessive_start(word: &[char]) -> Option<usize> {
+    let n = word.len();
+    (n > 2 && word[n - 1] == 's' && matches!(word[n - 2], '\'' | '’')).then(|| n - 2)
 }
 
 /// Combining marks that survive NFKC stay inside their word.
@@ -125,16 +130,14 @@ mod tests {
 
     fn check(text: &str, expect: &[&str]) {
         let chars: Vec<char> = text.chars().collect();
-        let got: Vec<String> = pretokenize(&chars)
-            .iter()
-            .map(|p| chars[p.start..p.end].iter().collect())
-            .collect();
+        let got: Vec<String> = pretokenize(&chars).iter().map(|p| chars[p.start..p.end].iter().collect()).collect();
         assert_eq!(got, expect, "{text:?}");
     }
 
     #[test]
     fn english() {
-        check("turn on the kid's lamp, please!", &["turn", "on", "the", "kid's", "lamp", ",", "please", "!"]);
+        check("turn on the kid's lamp, please!", &["turn", "on", "the", "kid", "'s", "lamp", ",", "please", "!"]);
+        check("it's don't", &["it", "'s", "don't"]);
         check("set it to 50% at 7:30pm", &["set", "it", "to", "50", "%", "at", "7:30", "pm"]);
         check("21.5 degrees. ok", &["21.5", "degrees", ".", "ok"]);
         check("my to-do list", &["my", "to-do", "list"]);

@@ -7,8 +7,8 @@
 
 /// English function words.
 const ENGLISH: &[&str] = &[
-    "a", "an", "the", "please", "could", "would", "can", "you", "me", "my", "i", "to", "of", "in", "at",
-    "for", "is", "are", "be", "it", "this", "that", "and", "just", "now", "hey", "hi", "some", "do", "kindly",
+    "a", "an", "the", "please", "could", "would", "can", "you", "me", "my", "i", "to", "of", "in", "at", "for", "is",
+    "are", "be", "it", "this", "that", "and", "just", "now", "hey", "hi", "some", "do", "kindly",
 ];
 
 /// Chinese particles and politeness words (single characters only: the

@@ -1,0 +1,310 @@
+//! The project's own smart-home corpus: templates and pools expanded into
+//! labelled utterances, split by template, plus the hand-written natural sets.
+
+pub mod expand;
+pub mod natural;
+pub mod numbers;
+pub mod pools;
+pub mod template;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use hearth::labels::Labels;
+use hearth::text::Lang;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::data::{Example, write_jsonl};
+use expand::{Noise, Segment, add_typo, assemble, expand, finish};
+use pools::Pools;
+use template::{Node, Template, parse_file};
+
+/// The corpus splits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Split {
+    /// Training templates.
+    Train,
+    /// Development templates: model selection and early stopping.
+    Dev,
+    /// Held-out templates: the final report.
+    Test,
+    /// The hand-written natural set: the final report.
+    Natural,
+}
+
+impl Split {
+    /// All splits in file order.
+    pub const ALL: [Split; 4] = [Split::Train, Split::Dev, Split::Test, Split::Natural];
+
+    /// The file stem.
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Dev => "dev",
+            Split::Test => "test",
+            Split::Natural => "natural",
+        }
+    }
+}
+
+/// Intents that are device control or timers: they get more examples.
+const CORE_PREFIXES: [&str; 2] = ["timer_", "climate_"];
+const CORE_INTENTS: [&str; 15] = [
+    "turn_on",
+    "turn_off",
+    "open",
+    "close",
+    "lock",
+    "unlock",
+    "set_brightness",
+    "brightness_up",
+    "brightness_down",
+    "set_color",
+    "set_position",
+    "get_state",
+    "scene_activate",
+    "vacuum_start",
+    "vacuum_dock",
+];
+
+/// How the corpus is generated.
+#[derive(Debug, Clone)]
+pub struct CorpusConfig {
+    /// The folder with `templates/`, `pools/` and `natural/`.
+    pub source: PathBuf,
+    /// The seed: the same seed gives the same bytes.
+    pub seed: u64,
+    /// Utterances per device-control or timer intent per language (all splits).
+    pub core_per_intent: usize,
+    /// Utterances per other intent per language (all splits).
+    pub other_per_intent: usize,
+    /// Noise rates.
+    pub noise: Noise,
+}
+
+impl CorpusConfig {
+    /// The configuration of the shipped corpus.
+    pub fn new(source: PathBuf) -> Self {
+        CorpusConfig { source, seed: 2024, core_per_intent: 560, other_per_intent: 340, noise: Noise::default() }
+    }
+}
+
+/// The generated corpus: examples per language and split.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Examples by language and split.
+    pub sets: BTreeMap<(Lang, Split), Vec<Example>>,
+}
+
+/// Generates the corpus. Fails with file and line on a broken template, an
+/// unknown intent, slot or pool, or an intent without templates.
+pub fn build(config: &CorpusConfig, labels: &Labels) -> anyhow::Result<Corpus> {
+    let mut corpus = Corpus::default();
+    for lang in Lang::ALL {
+        let templates_path = config.source.join("templates").join(format!("{lang}.txt"));
+        let text = std::fs::read_to_string(&templates_path)
+            .with_context(|| format!("cannot read {}", templates_path.display()))?;
+        let templates = parse_file(&text).with_context(|| templates_path.display().to_string())?;
+        let pools = Pools::load(&config.source.join("pools").join(format!("{lang}.toml")), lang)?;
+        check_templates(&templates, &pools, labels, &templates_path)?;
+        for (split, examples) in expand_language(config, lang, &templates, &pools, labels) {
+            corpus.sets.insert((lang, split), examples);
+        }
+        let natural_path = config.source.join("natural").join(format!("{lang}.txt"));
+        let text = std::fs::read_to_string(&natural_path)
+            .with_context(|| format!("cannot read {}", natural_path.display()))?;
+        let natural = natural::parse(&text, &natural_path.display().to_string(), lang.code())?;
+        check_examples(&natural, labels, &natural_path)?;
+        corpus.sets.insert((lang, Split::Natural), natural);
+    }
+    Ok(corpus)
+}
+
+/// Writes `{split}.{lang}.jsonl` files into `out_dir`.
+pub fn write(corpus: &Corpus, out_dir: &Path) -> anyhow::Result<()> {
+    for ((lang, split), examples) in &corpus.sets {
+        write_jsonl(&out_dir.join(format!("{}.{lang}.jsonl", split.name())), examples)?;
+    }
+    Ok(())
+}
+
+fn is_core(intent: &str) -> bool {
+    CORE_INTENTS.contains(&intent) || CORE_PREFIXES.iter().any(|p| intent.starts_with(p))
+}
+
+fn check_templates(templates: &[Template], pools: &Pools, labels: &Labels, path: &Path) -> anyhow::Result<()> {
+    fn check_nodes(nodes: &[Node], pools: &Pools, labels: &Labels) -> Result<(), String> {
+        for node in nodes {
+            match node {
+                Node::Text(_) => {}
+                Node::Slot { label, pool } => {
+                    if labels.slot_id(label).is_none() {
+                        return Err(format!("unknown slot {label:?}"));
+                    }
+                    if !pools.has(pool) {
+                        return Err(format!("unknown pool {pool:?}"));
+                    }
+                }
+                Node::Filler(pool) if !pools.has(pool) => return Err(format!("unknown pool {pool:?}")),
+                Node::Filler(_) => {}
+                Node::Choice(alternatives) => {
+                    for alternative in alternatives {
+                        check_nodes(alternative, pools, labels)?;
+                    }
+                }
+                Node::Optional(inner) => check_nodes(inner, pools, labels)?,
+            }
+        }
+        Ok(())
+    }
+    for template in templates {
+        if labels.intent_id(&template.intent).is_none() {
+            bail!("{}:{}: unknown intent {:?}", path.display(), template.line, template.intent);
+        }
+        check_nodes(&template.nodes, pools, labels)
+            .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), template.line))?;
+    }
+    let covered: HashSet<&str> = templates.iter().map(|t| t.intent.as_str()).collect();
+    if let Some(missing) = labels.intents.iter().find(|i| !covered.contains(i.as_str())) {
+        bail!("{}: no templates for intent {missing:?}", path.display());
+    }
+    Ok(())
+}
+
+fn check_examples(examples: &[Example], labels: &Labels, path: &Path) -> anyhow::Result<()> {
+    for example in examples {
+        if labels.intent_id(&example.intent).is_none() {
+            bail!("{}: unknown intent {:?} in {:?}", path.display(), example.intent, example.text);
+        }
+        if let Some(span) = example.slots.iter().find(|s| labels.slot_id(&s.label).is_none()) {
+            bail!("{}: unknown slot {:?} in {:?}", path.display(), span.label, example.text);
+        }
+    }
+    Ok(())
+}
+
+/// A stable 64-bit FNV-1a hash, so seeds do not depend on the standard
+/// library's hasher.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// Assigns templates of each intent to splits: about 15% to test, 15% to dev
+/// (at least one each when an intent has four or more templates).
+fn assign_splits(config: &CorpusConfig, lang: Lang, templates: &[Template]) -> Vec<Split> {
+    let mut by_intent: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (idx, template) in templates.iter().enumerate() {
+        by_intent.entry(&template.intent).or_default().push(idx);
+    }
+    let mut splits = vec![Split::Train; templates.len()];
+    for (intent, mut indices) in by_intent {
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed ^ fnv1a(&["split", lang.code(), intent]));
+        indices.shuffle(&mut rng);
+        let n = indices.len();
+        let n_held = if n >= 4 { ((n as f64 * 0.15).round() as usize).max(1) } else { 0 };
+        for &idx in &indices[..n_held] {
+            splits[idx] = Split::Test;
+        }
+        for &idx in &indices[n_held..2 * n_held] {
+            splits[idx] = Split::Dev;
+        }
+    }
+    splits
+}
+
+fn expand_language(
+    config: &CorpusConfig,
+    lang: Lang,
+    templates: &[Template],
+    pools: &Pools,
+    labels: &Labels,
+) -> BTreeMap<Split, Vec<Example>> {
+    let splits = assign_splits(config, lang, templates);
+    let mut per_intent: BTreeMap<&str, usize> = BTreeMap::new();
+    for template in templates {
+        *per_intent.entry(&template.intent).or_default() += 1;
+    }
+    let mut seen = HashSet::new();
+    let mut out: BTreeMap<Split, Vec<Example>> = BTreeMap::new();
+    // Held-out splits first: a sentence that a held-out template makes is never
+    // also a training sentence.
+    for split in [Split::Test, Split::Dev, Split::Train] {
+        for (template, _) in templates.iter().zip(&splits).filter(|(_, s)| **s == split) {
+            let target = if is_core(&template.intent) { config.core_per_intent } else { config.other_per_intent };
+            let quota = target.div_ceil(per_intent[template.intent.as_str()]);
+            let id = format!("{lang}/{}/{}", template.intent, template.index);
+            let mut rng = ChaCha8Rng::seed_from_u64(config.seed ^ fnv1a(&["expand", &id]));
+            let mut made = 0;
+            for _ in 0..quota * 30 {
+                if made == quota {
+                    break;
+                }
+                let example = sample(template, pools, lang, &config.noise, &mut rng, &id);
+                if seen.insert(example.text.clone()) {
+                    out.entry(split).or_default().push(example);
+                    made += 1;
+                }
+            }
+        }
+    }
+    let order = |e: &Example| labels.intent_id(&e.intent);
+    for examples in out.values_mut() {
+        examples.sort_by_key(order);
+    }
+    out
+}
+
+fn sample(template: &Template, pools: &Pools, lang: Lang, noise: &Noise, rng: &mut ChaCha8Rng, id: &str) -> Example {
+    let mut segments: Vec<Segment> = Vec::new();
+    expand(&template.nodes, pools, rng, &mut segments);
+    if lang == Lang::En && rng.random_bool(noise.typo) {
+        add_typo(&mut segments, rng);
+    }
+    let (mut text, slots) = assemble(&segments);
+    finish(&mut text, lang, noise, rng);
+    Example { text, intent: template.intent.clone(), slots, lang: Some(lang.code().into()), template: Some(id.into()) }
+}
+
+/// A table of example counts per intent, language and split.
+pub fn stats_table(corpus: &Corpus, labels: &Labels) -> String {
+    let mut counts: BTreeMap<(&str, Lang, Split), usize> = BTreeMap::new();
+    for ((lang, split), examples) in &corpus.sets {
+        for example in examples {
+            *counts.entry((example.intent.as_str(), *lang, *split)).or_default() += 1;
+        }
+    }
+    let mut out =
+        String::from("intent                       en: train   dev  test   nat | zh: train   dev  test   nat\n");
+    let mut totals = [0usize; 8];
+    for intent in &labels.intents {
+        out.push_str(&format!("{intent:<28}"));
+        for (lang_idx, lang) in Lang::ALL.iter().enumerate() {
+            out.push_str(if lang_idx == 0 { "    " } else { " |    " });
+            for (split_idx, split) in Split::ALL.iter().enumerate() {
+                let n = counts.get(&(intent.as_str(), *lang, *split)).copied().unwrap_or(0);
+                totals[lang_idx * 4 + split_idx] += n;
+                out.push_str(&format!("{n:>6}"));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("{:<28}    ", "total"));
+    for (idx, total) in totals.iter().enumerate() {
+        if idx == 4 {
+            out.push_str(" |    ");
+        }
+        out.push_str(&format!("{total:>6}"));
+    }
+    out.push('\n');
+    out
+}
