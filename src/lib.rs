@@ -6,4 +6,5 @@
 
 pub mod bio;
 pub mod labels;
+pub mod nlu;
 pub mod text;

@@ -1,6 +1,17 @@
 //! Corpus generation, training, evaluation and export of the hearth NLU model.
 #![warn(missing_docs)]
 
+pub mod calibrate;
 pub mod corpus;
 pub mod data;
+pub mod dataset;
+pub mod export;
+pub mod metrics;
+pub mod model;
 pub mod offsets;
+pub mod pipeline;
+pub mod plots;
+pub mod predict;
+pub mod report;
+pub mod trainer;
+pub mod vocab_build;

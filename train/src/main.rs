@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hearth::labels::Labels;
+use hearth::text::TokenizerOptions;
 use hearth_train::corpus::{self, CorpusConfig};
+use hearth_train::pipeline::{TrainJob, run};
+use hearth_train::report::{markdown, write_report};
+use hearth_train::trainer::TrainConfig;
+use hearth_train::vocab_build::VocabConfig;
 
 #[derive(Parser)]
 #[command(name = "hearth-train", about = "Corpus, training and evaluation of the hearth NLU model")]
@@ -31,6 +36,54 @@ enum Command {
         #[arg(long, default_value_t = 2024)]
         seed: u64,
     },
+    /// Train the model on the corpus, evaluate it and write the model folder.
+    Train(TrainArgs),
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// Folder with templates/, pools/ and natural/.
+    #[arg(long, default_value = "train/corpus")]
+    source: PathBuf,
+    /// Label inventory.
+    #[arg(long, default_value = "models/labels.toml")]
+    labels: PathBuf,
+    /// The model folder to write.
+    #[arg(long, short, default_value = "models")]
+    out: PathBuf,
+    /// Embedding width.
+    #[arg(long, default_value_t = TrainConfig::default().embed)]
+    embed: usize,
+    /// Hidden size per direction.
+    #[arg(long, default_value_t = TrainConfig::default().hidden)]
+    hidden: usize,
+    /// BiLSTM layers.
+    #[arg(long, default_value_t = TrainConfig::default().layers)]
+    layers: usize,
+    /// Dropout.
+    #[arg(long, default_value_t = TrainConfig::default().dropout)]
+    dropout: f32,
+    /// Learning rate.
+    #[arg(long, default_value_t = TrainConfig::default().lr)]
+    lr: f64,
+    /// Most epochs.
+    #[arg(long, default_value_t = TrainConfig::default().max_epochs)]
+    epochs: usize,
+    /// Most whole words in the vocabulary.
+    #[arg(long, default_value_t = VocabConfig::default().max_words)]
+    vocab_words: usize,
+    /// Drop stop words before the model.
+    #[arg(long)]
+    stop_words: bool,
+    /// Seed of training.
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    seed: u64,
+    /// Compute threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Scale the corpus size (1.0 is the shipped corpus).
+    #[arg(long, default_value_t = 1.0)]
+    corpus_scale: f64,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -44,5 +97,41 @@ fn main() -> anyhow::Result<()> {
             println!("written to {}", out.display());
             Ok(())
         }
+        Command::Train(args) => {
+            set_threads(args.threads);
+            let mut corpus = CorpusConfig::new(args.source.clone());
+            corpus.core_per_intent = (corpus.core_per_intent as f64 * args.corpus_scale).round() as usize;
+            corpus.other_per_intent = (corpus.other_per_intent as f64 * args.corpus_scale).round() as usize;
+            let job = TrainJob {
+                source: args.source,
+                labels: args.labels,
+                out: args.out.clone(),
+                config: TrainConfig {
+                    embed: args.embed,
+                    hidden: args.hidden,
+                    layers: args.layers,
+                    dropout: args.dropout,
+                    lr: args.lr,
+                    max_epochs: args.epochs,
+                    seed: args.seed,
+                    ..TrainConfig::default()
+                },
+                vocab: VocabConfig { max_words: args.vocab_words, ..VocabConfig::default() },
+                options: TokenizerOptions { remove_stop_words: args.stop_words },
+                corpus,
+                progress: true,
+            };
+            let report = run(&job)?;
+            write_report(&report, &args.out.join("report"))?;
+            print!("{}", markdown(&report));
+            Ok(())
+        }
     }
+}
+
+/// Sets the compute threads of the training framework; must run before any
+/// tensor operation.
+fn set_threads(threads: usize) {
+    // SAFETY: called at the start of main, before any other thread exists.
+    unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.max(1).to_string()) };
 }

@@ -1,0 +1,118 @@
+//! The NLU network run by tract: token ids in; intent logits, slot logits and
+//! the sentence embedding out.
+
+use std::path::Path;
+
+use tract_onnx::prelude::*;
+
+/// Errors from loading or running the network.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    /// The file is missing, not ONNX, or not a graph tract can run.
+    #[error("cannot load model {path}: {message}")]
+    Load {
+        /// The file.
+        path: String,
+        /// tract's explanation.
+        message: String,
+    },
+    /// The graph does not have the inputs and outputs hearth expects.
+    #[error("model {path} has the wrong shape: {message}")]
+    Shape {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Running the graph failed.
+    #[error("running the model failed: {0}")]
+    Run(String),
+}
+
+/// What the network says about one utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawOutput {
+    /// One logit per intent.
+    pub intent_logits: Vec<f32>,
+    /// Per token, one logit per BIO tag.
+    pub slot_logits: Vec<Vec<f32>>,
+    /// The sentence embedding.
+    pub embedding: Vec<f32>,
+}
+
+/// A loaded, optimised network with one reusable execution state.
+pub struct Network {
+    state: TypedSimpleState,
+    n_intents: usize,
+    n_tags: usize,
+}
+
+impl std::fmt::Debug for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Network").field("n_intents", &self.n_intents).field("n_tags", &self.n_tags).finish()
+    }
+}
+
+impl Network {
+    /// Loads and optimises an ONNX model with input `tokens` `[1, T]` (int64)
+    /// and outputs `[1, intents]`, `[1, T, tags]`, `[1, E]`.
+    pub fn load(path: &Path) -> Result<Self, NetworkError> {
+        let shown = path.display().to_string();
+        let load = |e: TractError| NetworkError::Load { path: shown.clone(), message: format!("{e:#}") };
+        let model = tract_onnx::onnx().model_for_path(path).map_err(load)?;
+        let typed = model.into_typed().map_err(load)?;
+        let shape = |message: String| NetworkError::Shape { path: shown.clone(), message };
+        if typed.inputs.len() != 1 || typed.outputs.len() != 3 {
+            return Err(shape(format!(
+                "{} inputs and {} outputs, expected 1 and 3",
+                typed.inputs.len(),
+                typed.outputs.len()
+            )));
+        }
+        let fixed = |outlet: usize, axis: usize| -> Result<usize, NetworkError> {
+            let fact = typed.output_fact(outlet).map_err(load)?;
+            fact.shape.get(axis).and_then(|d| d.to_i64().ok()).map(|d| d as usize).ok_or_else(|| NetworkError::Shape {
+                path: shown.clone(),
+                message: format!("output {outlet} has no fixed axis {axis}"),
+            })
+        };
+        let n_intents = fixed(0, 1)?;
+        let n_tags = fixed(1, 2)?;
+        let plan = typed.into_optimized().map_err(load)?.into_runnable().map_err(load)?;
+        let state = plan.spawn().map_err(load)?;
+        Ok(Network { state, n_intents, n_tags })
+    }
+
+    /// Number of intents the network scores.
+    pub fn n_intents(&self) -> usize {
+        self.n_intents
+    }
+
+    /// Number of BIO tags the network scores.
+    pub fn n_tags(&self) -> usize {
+        self.n_tags
+    }
+
+    /// Runs the network on token ids (at least one).
+    pub fn run(&mut self, ids: &[u32]) -> Result<RawOutput, NetworkError> {
+        if ids.is_empty() {
+            return Err(NetworkError::Run("no tokens".into()));
+        }
+        let input: Vec<i64> = ids.iter().map(|&i| i64::from(i)).collect();
+        let tensor = Tensor::from_shape(&[1, ids.len()], &input).map_err(|e| NetworkError::Run(format!("{e:#}")))?;
+        let outputs = self.state.run(tvec!(tensor.into())).map_err(|e| NetworkError::Run(format!("{e:#}")))?;
+        let view = |i: usize| -> Result<Vec<f32>, NetworkError> {
+            let t = outputs.get(i).ok_or_else(|| NetworkError::Run(format!("output {i} missing")))?;
+            let plain = t.try_as_plain_ram().map_err(|e| NetworkError::Run(format!("{e:#}")))?;
+            Ok(plain.as_slice::<f32>().map_err(|e| NetworkError::Run(format!("{e:#}")))?.to_vec())
+        };
+        let intent_logits = view(0)?;
+        let flat_slots = view(1)?;
+        let embedding = view(2)?;
+        if intent_logits.len() != self.n_intents || flat_slots.len() != ids.len() * self.n_tags {
+            return Err(NetworkError::Run("output sizes do not match the model".into()));
+        }
+        let slot_logits = flat_slots.chunks(self.n_tags).map(<[f32]>::to_vec).collect();
+        Ok(RawOutput { intent_logits, slot_logits, embedding })
+    }
+}
