@@ -14,6 +14,8 @@ pub struct Manifest {
     pub onnx: String,
     /// The vocabulary file.
     pub vocab: String,
+    /// Number of tokens in the vocabulary the model was trained with.
+    pub vocab_size: usize,
     /// The label file.
     pub labels: String,
     /// Below this intent confidence an utterance counts as not understood.

@@ -42,7 +42,7 @@ pub struct RawOutput {
 
 /// A loaded, optimised network with one reusable execution state.
 pub struct Network {
-    state: TypedSimpleState,
+    plan: Arc<TypedRunnableModel>,
     n_intents: usize,
     n_tags: usize,
 }
@@ -79,8 +79,7 @@ impl Network {
         let n_intents = fixed(0, 1)?;
         let n_tags = fixed(1, 2)?;
         let plan = typed.into_optimized().map_err(load)?.into_runnable().map_err(load)?;
-        let state = plan.spawn().map_err(load)?;
-        Ok(Network { state, n_intents, n_tags })
+        Ok(Network { plan, n_intents, n_tags })
     }
 
     /// Number of intents the network scores.
@@ -100,7 +99,11 @@ impl Network {
         }
         let input: Vec<i64> = ids.iter().map(|&i| i64::from(i)).collect();
         let tensor = Tensor::from_shape(&[1, ids.len()], &input).map_err(|e| NetworkError::Run(format!("{e:#}")))?;
-        let outputs = self.state.run(tvec!(tensor.into())).map_err(|e| NetworkError::Run(format!("{e:#}")))?;
+        let run = |e: TractError| NetworkError::Run(format!("{e:#}"));
+        // A state keeps the recurrent layers' values between runs, so each
+        // utterance gets a fresh one.
+        let mut state = self.plan.spawn().map_err(run)?;
+        let outputs = state.run(tvec!(tensor.into())).map_err(run)?;
         let view = |i: usize| -> Result<Vec<f32>, NetworkError> {
             let t = outputs.get(i).ok_or_else(|| NetworkError::Run(format!("output {i} missing")))?;
             let plain = t.try_as_plain_ram().map_err(|e| NetworkError::Run(format!("{e:#}")))?;

@@ -74,7 +74,25 @@ impl Nlu {
         let vocab = Vocab::load(&Manifest::resolve(dir, &manifest.vocab))?;
         let labels = Labels::load(&Manifest::resolve(dir, &manifest.labels))?;
         let onnx = onnx_override.map(Path::to_path_buf).unwrap_or_else(|| Manifest::resolve(dir, &manifest.onnx));
-        let network = Network::load(&onnx)?;
+        let vocab_path = Manifest::resolve(dir, &manifest.vocab);
+        if vocab.len() != manifest.vocab_size {
+            return Err(NluError::Mismatch(format!(
+                "{} has {} tokens, but the model was trained with {}",
+                vocab_path.display(),
+                vocab.len(),
+                manifest.vocab_size
+            )));
+        }
+        let mut network = Network::load(&onnx)?;
+        // The largest token id must be accepted: a table smaller than the
+        // vocabulary is found now, not on some later utterance.
+        network.run(&[(vocab.len() - 1) as u32]).map_err(|e| {
+            NluError::Mismatch(format!(
+                "{} does not accept the vocabulary of {}: {e}",
+                onnx.display(),
+                vocab_path.display()
+            ))
+        })?;
         if network.n_intents() != labels.intents.len() || network.n_tags() != labels.n_tags() {
             return Err(NluError::Mismatch(format!(
                 "{} scores {} intents and {} tags, but the labels have {} and {}",

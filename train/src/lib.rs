@@ -1,10 +1,12 @@
 //! Corpus generation, training, evaluation and export of the hearth NLU model.
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod calibrate;
 pub mod corpus;
 pub mod data;
 pub mod dataset;
+pub mod evaluate;
 pub mod export;
 pub mod metrics;
 pub mod model;

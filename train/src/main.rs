@@ -38,6 +38,47 @@ enum Command {
     },
     /// Train the model on the corpus, evaluate it and write the model folder.
     Train(TrainArgs),
+    /// Score a model folder (run by tract) on JSONL data sets.
+    Eval {
+        /// The model folder (with model.toml).
+        #[arg(long, default_value = "models")]
+        model: PathBuf,
+        /// Use this ONNX file instead of the one model.toml names.
+        #[arg(long)]
+        onnx: Option<PathBuf>,
+        /// Write the metrics as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// JSONL files in the shared format.
+        #[arg(required = true)]
+        data: Vec<PathBuf>,
+    },
+    /// Train and score on a public benchmark with the same trainer.
+    Bench {
+        /// snips, cais, massive or hwu64.
+        dataset: String,
+        /// Folder holding the public data sets.
+        #[arg(long, default_value = "../shared/datasets")]
+        datasets: PathBuf,
+        /// HWU64 fold used as test.
+        #[arg(long, default_value_t = 1)]
+        fold: u32,
+        /// Most epochs.
+        #[arg(long, default_value_t = 20)]
+        epochs: usize,
+        /// Hidden size per direction.
+        #[arg(long, default_value_t = 128)]
+        hidden: usize,
+        /// Embedding width.
+        #[arg(long, default_value_t = 128)]
+        embed: usize,
+        /// Compute threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Write the result as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -103,7 +144,6 @@ fn main() -> anyhow::Result<()> {
             corpus.core_per_intent = (corpus.core_per_intent as f64 * args.corpus_scale).round() as usize;
             corpus.other_per_intent = (corpus.other_per_intent as f64 * args.corpus_scale).round() as usize;
             let job = TrainJob {
-                source: args.source,
                 labels: args.labels,
                 out: args.out.clone(),
                 config: TrainConfig {
@@ -124,6 +164,36 @@ fn main() -> anyhow::Result<()> {
             let report = run(&job)?;
             write_report(&report, &args.out.join("report"))?;
             print!("{}", markdown(&report));
+            Ok(())
+        }
+        Command::Eval { model, onnx, json, data } => {
+            let results = hearth_train::evaluate::evaluate_files(&model, onnx.as_deref(), &data)?;
+            print!("{}", hearth_train::evaluate::table(&results));
+            if let Some(path) = json {
+                hearth_train::data::write_atomic(&path, serde_json::to_string_pretty(&results)?.as_bytes())?;
+            }
+            Ok(())
+        }
+        Command::Bench { dataset, datasets, fold, epochs, hidden, embed, threads, json } => {
+            set_threads(threads);
+            let config = TrainConfig { max_epochs: epochs, hidden, embed, patience: 4, ..TrainConfig::default() };
+            let result = hearth_train::bench::run(&dataset, &datasets, fold, &config, true)?;
+            println!(
+                "{}: intent accuracy {:.2}, slot F1 {:.2}, exact {:.2} (n={}, best epoch {}, {:.0} s)",
+                result.dataset,
+                100.0 * result.test.intent_accuracy,
+                100.0 * result.test.slot_f1,
+                100.0 * result.test.exact_match,
+                result.test.n,
+                result.best_epoch,
+                result.seconds
+            );
+            for b in &result.baselines {
+                println!("  published {}: {:.2} / {:.2}", b.system, b.intent_accuracy, b.slot_f1);
+            }
+            if let Some(path) = json {
+                hearth_train::data::write_atomic(&path, serde_json::to_string_pretty(&result)?.as_bytes())?;
+            }
             Ok(())
         }
     }

@@ -24,8 +24,6 @@ use crate::vocab_build::{VocabConfig, build_vocab};
 /// Everything the `train` command needs.
 #[derive(Debug, Clone)]
 pub struct TrainJob {
-    /// The corpus sources (`train/corpus`).
-    pub source: PathBuf,
     /// The label file.
     pub labels: PathBuf,
     /// Where the model files go.
@@ -104,6 +102,7 @@ pub fn run(job: &TrainJob) -> anyhow::Result<TrainReport> {
         version: 1,
         onnx: ONNX_FILE.into(),
         vocab: VOCAB_FILE.into(),
+        vocab_size: tokenizer.vocab().len(),
         labels: "labels.toml".into(),
         threshold: calibration.threshold,
         remove_stop_words: job.options.remove_stop_words,

@@ -45,6 +45,8 @@ pub struct TrainConfig {
     pub clip_norm: f64,
     /// Chance that a known word is split into pieces in training.
     pub split_prob: f64,
+    /// Chance that a token id is replaced by `<unk>` in training (word dropout).
+    pub unk_prob: f64,
     /// Seed of initialisation, shuffling, dropout and splitting.
     pub seed: u64,
 }
@@ -63,6 +65,7 @@ impl Default for TrainConfig {
             patience: 3,
             clip_norm: 5.0,
             split_prob: 0.03,
+            unk_prob: 0.05,
             seed: 17,
         }
     }
@@ -122,7 +125,7 @@ pub fn train(
     let mut best: Option<(f64, usize, Vec<Tensor>)> = None;
     for epoch in 1..=config.max_epochs {
         let started = Instant::now();
-        let encoded = encode_epoch(train, tokenizer, labels, config.split_prob, &mut rng)?;
+        let encoded = encode_epoch(train, tokenizer, labels, config, &mut rng)?;
         let batches = make_batches(&encoded, config.batch_size, &mut rng);
         let bar = progress_bar(progress, batches.len(), epoch, config.max_epochs);
         let mut total_loss = 0.0;
@@ -194,15 +197,21 @@ fn encode_epoch(
     examples: &[Example],
     tokenizer: &Tokenizer,
     labels: &Labels,
-    split_prob: f64,
+    config: &TrainConfig,
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<Vec<Encoded>> {
     let mut split_rng = ChaCha8Rng::seed_from_u64(rng.random());
+    let unk = tokenizer.vocab().unk_id();
     let mut encoded = Vec::with_capacity(examples.len());
     for example in examples {
-        let mut force_split = |_: &str| split_rng.random_bool(split_prob);
-        let e =
+        let mut force_split = |_: &str| split_rng.random_bool(config.split_prob);
+        let mut e =
             encode(example, tokenizer, labels, &mut force_split).with_context(|| format!("in {:?}", example.text))?;
+        for id in e.ids.iter_mut() {
+            if rng.random_bool(config.unk_prob) {
+                *id = unk;
+            }
+        }
         if !e.ids.is_empty() {
             encoded.push(e);
         }

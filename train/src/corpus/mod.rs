@@ -88,7 +88,7 @@ pub struct CorpusConfig {
 impl CorpusConfig {
     /// The configuration of the shipped corpus.
     pub fn new(source: PathBuf) -> Self {
-        CorpusConfig { source, seed: 2024, core_per_intent: 560, other_per_intent: 340, noise: Noise::default() }
+        CorpusConfig { source, seed: 2024, core_per_intent: 680, other_per_intent: 400, noise: Noise::default() }
     }
 }
 
@@ -110,14 +110,15 @@ pub fn build(config: &CorpusConfig, labels: &Labels) -> anyhow::Result<Corpus> {
         let templates = parse_file(&text).with_context(|| templates_path.display().to_string())?;
         let pools = Pools::load(&config.source.join("pools").join(format!("{lang}.toml")), lang)?;
         check_templates(&templates, &pools, labels, &templates_path)?;
-        for (split, examples) in expand_language(config, lang, &templates, &pools, labels) {
-            corpus.sets.insert((lang, split), examples);
-        }
         let natural_path = config.source.join("natural").join(format!("{lang}.txt"));
         let text = std::fs::read_to_string(&natural_path)
             .with_context(|| format!("cannot read {}", natural_path.display()))?;
         let natural = natural::parse(&text, &natural_path.display().to_string(), lang.code())?;
         check_examples(&natural, labels, &natural_path)?;
+        let held_out: HashSet<String> = natural.iter().map(|e| sentence_key(&e.text)).collect();
+        for (split, examples) in expand_language(config, lang, &templates, &pools, labels, &held_out) {
+            corpus.sets.insert((lang, split), examples);
+        }
         corpus.sets.insert((lang, Split::Natural), natural);
     }
     Ok(corpus)
@@ -186,6 +187,12 @@ fn check_examples(examples: &[Example], labels: &Labels, path: &Path) -> anyhow:
     Ok(())
 }
 
+/// The form two sentences are compared in to keep the natural set out of the
+/// generated one: lower case, without outer spaces and final punctuation.
+pub fn sentence_key(text: &str) -> String {
+    text.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || "。！？～…，".contains(c)).trim().to_lowercase()
+}
+
 /// A stable 64-bit FNV-1a hash, so seeds do not depend on the standard
 /// library's hasher.
 fn fnv1a(parts: &[&str]) -> u64 {
@@ -228,6 +235,7 @@ fn expand_language(
     templates: &[Template],
     pools: &Pools,
     labels: &Labels,
+    held_out: &HashSet<String>,
 ) -> BTreeMap<Split, Vec<Example>> {
     let splits = assign_splits(config, lang, templates);
     let mut per_intent: BTreeMap<&str, usize> = BTreeMap::new();
@@ -250,7 +258,8 @@ fn expand_language(
                     break;
                 }
                 let example = sample(template, pools, lang, &config.noise, &mut rng, &id);
-                if seen.insert(example.text.clone()) {
+                let key = sentence_key(&example.text);
+                if !held_out.contains(&key) && seen.insert(key) {
                     out.entry(split).or_default().push(example);
                     made += 1;
                 }

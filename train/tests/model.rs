@@ -1,0 +1,118 @@
+//! A tiny model trained inside the test: tract parity, saved weights, and
+//! clear errors for broken model files.
+
+use std::path::{Path, PathBuf};
+
+use candle_core::Device;
+use hearth::labels::Labels;
+use hearth::nlu::{Network, Nlu};
+use hearth::text::{Tokenizer, TokenizerOptions};
+use hearth_train::corpus::{self, CorpusConfig, Split};
+use hearth_train::data::Example;
+use hearth_train::model::Model;
+use hearth_train::pipeline::{TrainJob, parity, run};
+use hearth_train::trainer::{TrainConfig, train};
+use hearth_train::vocab_build::{VocabConfig, build_vocab};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tiny_corpus() -> CorpusConfig {
+    CorpusConfig { core_per_intent: 24, other_per_intent: 12, ..CorpusConfig::new(root().join("train/corpus")) }
+}
+
+fn tiny_config() -> TrainConfig {
+    TrainConfig { embed: 16, hidden: 16, max_epochs: 2, batch_size: 64, ..TrainConfig::default() }
+}
+
+/// Trains a tiny model on a small corpus and writes a full model folder.
+fn tiny_model_folder(dir: &Path) -> anyhow::Result<()> {
+    let job = TrainJob {
+        labels: root().join("models/labels.toml"),
+        out: dir.to_path_buf(),
+        config: tiny_config(),
+        vocab: VocabConfig { max_words: 500, max_pieces: 100, ..VocabConfig::default() },
+        options: TokenizerOptions::default(),
+        corpus: tiny_corpus(),
+        progress: false,
+    };
+    let report = run(&job)?;
+    assert!(report.parity_max_abs_diff <= 1e-4, "tract differs by {}", report.parity_max_abs_diff);
+    Ok(())
+}
+
+#[test]
+fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow::Result<()> {
+    let labels = Labels::load(&root().join("models/labels.toml"))?;
+    let corpus = corpus::build(&tiny_corpus(), &labels)?;
+    let set = |split: Split| -> Vec<Example> {
+        corpus.sets.iter().filter(|((_, s), _)| *s == split).flat_map(|(_, e)| e.iter().cloned()).collect()
+    };
+    let (train_set, dev_set, test_set) = (set(Split::Train), set(Split::Dev), set(Split::Test));
+    let vocab =
+        build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
+    let tokenizer = Tokenizer::new(vocab, TokenizerOptions::default());
+    let config = TrainConfig { max_epochs: 1, ..tiny_config() };
+    let first = train(&train_set, &dev_set, &tokenizer, &labels, &config, false)?;
+    let second = train(&train_set, &dev_set, &tokenizer, &labels, &config, false)?;
+    for ((name, a), (_, b)) in first.model.named_vars().into_iter().zip(second.model.named_vars()) {
+        let diff = a.as_tensor().sub(b.as_tensor())?.abs()?.max_all()?.to_scalar::<f32>()?;
+        assert_eq!(diff, 0.0, "{name} differs between two runs with one seed");
+    }
+
+    let dir = temp_dir("parity");
+    let onnx = dir.join("m.onnx");
+    hearth_train::export::export(&first.model, &onnx)?;
+    let examples: Vec<Example> = test_set.into_iter().take(100).collect();
+    assert_eq!(examples.len(), 100);
+    let diff = parity(&first.model, &tokenizer, &examples, &onnx)?;
+    assert!(diff <= 1e-4, "tract differs from candle by {diff}");
+
+    let weights = dir.join("w.safetensors");
+    first.model.save(&weights)?;
+    let loaded = Model::load(first.model.config, &weights, &Device::Cpu)?;
+    assert_eq!(parity(&loaded, &tokenizer, &examples, &onnx)?, diff);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn model_folder_loads_and_broken_files_give_clear_errors() -> anyhow::Result<()> {
+    let dir = temp_dir("folder");
+    tiny_model_folder(&dir)?;
+    let mut nlu = Nlu::load(&dir, None)?;
+    let parse = nlu.parse("turn on the kitchen lights")?;
+    assert!(nlu.labels().intent_id(&parse.intent).is_some());
+    assert!(nlu.parse("").is_ok());
+
+    let onnx = dir.join("hearth-f32.onnx");
+    let bytes = std::fs::read(&onnx)?;
+    let truncated = dir.join("truncated.onnx");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3])?;
+    let err = Network::load(&truncated).unwrap_err().to_string();
+    assert!(err.contains("truncated.onnx"), "{err}");
+    let foreign = dir.join("foreign.onnx");
+    std::fs::write(&foreign, b"this is not a model")?;
+    let err = Network::load(&foreign).unwrap_err().to_string();
+    assert!(err.contains("foreign.onnx"), "{err}");
+
+    let vocab = std::fs::read_to_string(dir.join("vocab.txt"))?;
+    std::fs::write(dir.join("vocab.txt"), format!("{vocab}extra-token\n"))?;
+    let err = Nlu::load(&dir, None).unwrap_err().to_string();
+    assert!(err.contains("vocab.txt") && err.contains("trained with"), "{err}");
+    std::fs::write(dir.join("vocab.txt"), vocab)?;
+
+    let manifest = std::fs::read_to_string(dir.join("model.toml"))?;
+    std::fs::write(dir.join("model.toml"), manifest.replace("threshold", "thresh"))?;
+    let err = Nlu::load(&dir, None).unwrap_err().to_string();
+    assert!(err.contains("model.toml"), "{err}");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
