@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use hearth::nlu::Nlu;
 use hearth::text::{Tokenizer, TokenizerOptions, Vocab, words};
 
 #[derive(Parser)]
@@ -52,17 +53,31 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Chat { model } => {
-            let onnx = model.join("hearth.onnx");
-            anyhow::ensure!(
-                onnx.exists(),
-                "no model at {}: train one with `cargo run -p hearth-train --release -- train`",
-                onnx.display()
-            );
-            anyhow::bail!("the conversation loop is not built yet; `hearth tokenize` works today")
-        }
+        Command::Chat { model } => chat(&model),
         Command::Tokenize { vocab, stop_words } => tokenize(vocab, TokenizerOptions { remove_stop_words: stop_words }),
     }
+}
+
+/// Until the dialogue layer lands, `chat` shows what the model understood of
+/// each line: intent, confidence and slots. It acts on nothing.
+fn chat(model: &std::path::Path) -> anyhow::Result<()> {
+    let mut nlu = Nlu::load(model, None).with_context(|| format!("loading the model in {}", model.display()))?;
+    let stdin = std::io::stdin().lock();
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "hearth: the home is not connected yet; I show what I understood of each line.")?;
+    for line in stdin.split(b'\n') {
+        let line = line.context("reading standard input")?;
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches('\r').trim();
+        if text.is_empty() {
+            continue;
+        }
+        let parse = nlu.parse(text)?;
+        let slots: Vec<String> = parse.slots.iter().map(|s| format!("{}={:?}", s.label, s.value)).collect();
+        let unsure = if parse.confidence < nlu.threshold() { " (not sure)" } else { "" };
+        writeln!(stdout, "{} {:.2}{unsure} [{}]", parse.intent, parse.confidence, slots.join(", "))?;
+    }
+    Ok(())
 }
 
 fn tokenize(vocab: Option<PathBuf>, options: TokenizerOptions) -> anyhow::Result<()> {

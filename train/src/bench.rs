@@ -136,7 +136,7 @@ pub fn run(name: &str, root: &Path, fold: u32, config: &TrainConfig, progress: b
     );
     let tokenizer = Tokenizer::new(vocab, options);
     let started = Instant::now();
-    let trained = train(&train_set, &dev_set, &tokenizer, &labels, config, progress)?;
+    let trained = train(&train_set, &[], &dev_set, &tokenizer, &labels, config, progress)?;
     let predictions = predict(&trained.model, &tokenizer, &test_set, 256)?;
     Ok(BenchResult {
         dataset: if name == "hwu64" { format!("hwu64 fold {fold}") } else { name.to_string() },

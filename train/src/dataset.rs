@@ -18,6 +18,8 @@ pub struct Encoded {
     pub intent: u32,
     /// The language.
     pub lang: Lang,
+    /// False for intent-only examples: their slots are not labelled.
+    pub slots_known: bool,
 }
 
 /// The gold slot spans of an example, trimmed of white space, by slot id.
@@ -48,7 +50,13 @@ pub fn encode(
     let spans = gold_spans(example, labels)?;
     let tokens = tokenizer.encode_with(&example.text, force_split);
     let tags = spans_to_tags(&tokens, &spans);
-    Ok(Encoded { ids: tokens.iter().map(|t| t.id).collect(), tags, intent: intent as u32, lang: example_lang(example) })
+    Ok(Encoded {
+        ids: tokens.iter().map(|t| t.id).collect(),
+        tags,
+        intent: intent as u32,
+        lang: example_lang(example),
+        slots_known: true,
+    })
 }
 
 /// Encodes all examples without forced splits; an error names the example.

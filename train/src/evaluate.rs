@@ -18,7 +18,13 @@ pub type FileMetrics = BTreeMap<String, BTreeMap<String, Metrics>>;
 /// Scores the model in `model_dir` on each file. Examples whose intent or
 /// slot the model does not know count as errors (an unknown intent is never
 /// predicted; an unknown slot is never found).
-pub fn evaluate_files(model_dir: &Path, onnx: Option<&Path>, files: &[PathBuf]) -> anyhow::Result<FileMetrics> {
+pub fn evaluate_files(
+    model_dir: &Path,
+    onnx: Option<&Path>,
+    files: &[PathBuf],
+    errors: Option<&mut Vec<String>>,
+) -> anyhow::Result<FileMetrics> {
+    let mut errors = errors;
     let mut nlu = Nlu::load(model_dir, onnx).with_context(|| format!("loading {}", model_dir.display()))?;
     let mut labels = nlu.labels().clone();
     let mut out = BTreeMap::new();
@@ -43,6 +49,22 @@ pub fn evaluate_files(model_dir: &Path, onnx: Option<&Path>, files: &[PathBuf]) 
                 .filter_map(|s| labels.slot_id(&s.label).map(|slot| SlotSpan { slot, start: s.start, end: s.end }))
                 .collect();
             let intent = labels.intent_id(&parse.intent).unwrap_or(0);
+            if let Some(errors) = errors.as_deref_mut() {
+                let found: Vec<String> = parse.slots.iter().map(|s| format!("{}={:?}", s.label, s.value)).collect();
+                let gold: Vec<String> =
+                    example.slots.iter().map(|s| format!("{}={:?}", s.label, example.span_text(s))).collect();
+                if parse.intent != example.intent || found != gold {
+                    errors.push(format!(
+                        "{}\t{:?}\tgold {} [{}]\tfound {} [{}]",
+                        example.template.as_deref().unwrap_or("-"),
+                        example.text,
+                        example.intent,
+                        gold.join(", "),
+                        parse.intent,
+                        found.join(", ")
+                    ));
+                }
+            }
             predictions.push(Prediction { intent, confidence: parse.confidence, spans, embedding: parse.embedding });
         }
         out.insert(file.display().to_string(), score_by_lang(&examples, &predictions, &labels)?);

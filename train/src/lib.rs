@@ -14,6 +14,7 @@ pub mod offsets;
 pub mod pipeline;
 pub mod plots;
 pub mod predict;
+pub mod public;
 pub mod report;
 pub mod trainer;
 pub mod vocab_build;

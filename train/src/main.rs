@@ -49,6 +49,9 @@ enum Command {
         /// Write the metrics as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Write every utterance with a wrong intent or wrong slots here.
+        #[arg(long)]
+        errors: Option<PathBuf>,
         /// JSONL files in the shared format.
         #[arg(required = true)]
         data: Vec<PathBuf>,
@@ -125,6 +128,9 @@ struct TrainArgs {
     /// Scale the corpus size (1.0 is the shipped corpus).
     #[arg(long, default_value_t = 1.0)]
     corpus_scale: f64,
+    /// Also learn intents from MASSIVE en-US in this public data folder.
+    #[arg(long)]
+    public: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -159,15 +165,21 @@ fn main() -> anyhow::Result<()> {
                 vocab: VocabConfig { max_words: args.vocab_words, ..VocabConfig::default() },
                 options: TokenizerOptions { remove_stop_words: args.stop_words },
                 corpus,
+                public: args.public,
                 progress: true,
             };
             let report = run(&job)?;
-            write_report(&report, &args.out.join("report"))?;
+            write_report(&report, &Labels::load(&job.labels)?, &args.out.join("report"))?;
             print!("{}", markdown(&report));
             Ok(())
         }
-        Command::Eval { model, onnx, json, data } => {
-            let results = hearth_train::evaluate::evaluate_files(&model, onnx.as_deref(), &data)?;
+        Command::Eval { model, onnx, json, errors, data } => {
+            let mut error_lines = Vec::new();
+            let results =
+                hearth_train::evaluate::evaluate_files(&model, onnx.as_deref(), &data, Some(&mut error_lines))?;
+            if let Some(path) = errors {
+                hearth_train::data::write_atomic(&path, (error_lines.join("\n") + "\n").as_bytes())?;
+            }
             print!("{}", hearth_train::evaluate::table(&results));
             if let Some(path) = json {
                 hearth_train::data::write_atomic(&path, serde_json::to_string_pretty(&results)?.as_bytes())?;

@@ -261,13 +261,15 @@ fn run_direction(dir: &LstmDirection, x: &Tensor) -> candle_core::Result<Tensor>
 }
 
 /// Joint loss: intent cross-entropy plus the slot cross-entropy averaged over
-/// real tokens (padding masked out).
-pub fn loss(output: &Output, batch: &Batch, intents: &Tensor, tags: &Tensor) -> candle_core::Result<Tensor> {
+/// the tokens of `slot_mask` (`[B, T, 1]`: 1 for real tokens of examples whose
+/// slots are labelled, 0 for padding and for intent-only examples).
+pub fn loss(output: &Output, slot_mask: &Tensor, intents: &Tensor, tags: &Tensor) -> candle_core::Result<Tensor> {
     let intent_loss = candle_nn::loss::cross_entropy(&output.intent_logits, intents)?;
     let (b, t, n_tags) = output.slot_logits.dims3()?;
     let log_probs = log_softmax(&output.slot_logits.reshape((b * t, n_tags))?, D::Minus1)?;
     let picked = log_probs.gather(&tags.reshape((b * t, 1))?, 1)?;
-    let mask = batch.mask.reshape((b * t, 1))?;
-    let slot_loss = picked.mul(&mask)?.sum_all()?.neg()?.broadcast_div(&mask.sum_all()?)?;
+    let mask = slot_mask.reshape((b * t, 1))?;
+    let count = mask.sum_all()?.maximum(1f32)?;
+    let slot_loss = picked.mul(&mask)?.sum_all()?.neg()?.broadcast_div(&count)?;
     intent_loss.add(&slot_loss)
 }

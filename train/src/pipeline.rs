@@ -18,6 +18,7 @@ use crate::export::export;
 use crate::metrics::{Metrics, score_by_lang};
 use crate::model::{Batch, Model};
 use crate::predict::predict;
+use crate::public::massive_intents;
 use crate::trainer::{EpochRecord, TrainConfig, train};
 use crate::vocab_build::{VocabConfig, build_vocab};
 
@@ -36,6 +37,8 @@ pub struct TrainJob {
     pub options: TokenizerOptions,
     /// The corpus generation settings (sizes, seed).
     pub corpus: CorpusConfig,
+    /// The public data sets folder: when given, MASSIVE's intents are learned too.
+    pub public: Option<PathBuf>,
     /// Show progress on standard error.
     pub progress: bool,
 }
@@ -53,6 +56,8 @@ pub struct TrainReport {
     pub onnx_bytes: u64,
     /// Training examples.
     pub train_examples: usize,
+    /// Intent-only examples from public data.
+    pub public_examples: usize,
     /// Every epoch.
     pub history: Vec<EpochRecord>,
     /// The epoch kept.
@@ -82,10 +87,15 @@ pub fn run(job: &TrainJob) -> anyhow::Result<TrainReport> {
         corpus.sets.iter().filter(|((_, s), _)| *s == split).flat_map(|(_, e)| e.iter().cloned()).collect()
     };
     let (train_set, dev_set) = (set(Split::Train), set(Split::Dev));
-    let vocab = build_vocab(train_set.iter().map(|e| e.text.as_str()), job.vocab, job.options);
+    let intent_only = match &job.public {
+        Some(root) => massive_intents(root, "train")?,
+        None => Vec::new(),
+    };
+    let texts = train_set.iter().chain(&intent_only).map(|e| e.text.as_str());
+    let vocab = build_vocab(texts, job.vocab, job.options);
     let tokenizer = Tokenizer::new(vocab, job.options);
     let started = Instant::now();
-    let trained = train(&train_set, &dev_set, &tokenizer, &labels, &job.config, job.progress)?;
+    let trained = train(&train_set, &intent_only, &dev_set, &tokenizer, &labels, &job.config, job.progress)?;
     let train_seconds = started.elapsed().as_secs_f64();
     std::fs::create_dir_all(&job.out).with_context(|| format!("cannot create {}", job.out.display()))?;
     let onnx_path = job.out.join(ONNX_FILE);
@@ -97,7 +107,12 @@ pub fn run(job: &TrainJob) -> anyhow::Result<TrainReport> {
         std::fs::copy(&job.labels, &labels_target)
             .with_context(|| format!("cannot copy labels to {}", labels_target.display()))?;
     }
-    let calibration = calibrate_threshold(&trained.model, &tokenizer, &labels, &dev_set)?;
+    // Foreign text for the threshold: MASSIVE's dev utterances that are out of scope.
+    let mut calibration_set = dev_set.clone();
+    if let Some(root) = &job.public {
+        calibration_set.extend(massive_intents(root, "dev")?.into_iter().filter(|e| e.intent == "out_of_scope"));
+    }
+    let calibration = calibrate_threshold(&trained.model, &tokenizer, &labels, &calibration_set)?;
     let manifest = Manifest {
         version: 1,
         onnx: ONNX_FILE.into(),
@@ -122,6 +137,7 @@ pub fn run(job: &TrainJob) -> anyhow::Result<TrainReport> {
         parameters: trained.model.n_params(),
         onnx_bytes: std::fs::metadata(&onnx_path)?.len(),
         train_examples: train_set.len(),
+        public_examples: intent_only.len(),
         history: trained.history,
         best_epoch: trained.best_epoch,
         train_seconds,

@@ -3,14 +3,22 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use hearth::labels::Labels;
+
 use crate::data::write_atomic;
 use crate::pipeline::TrainReport;
+use crate::plots::{plot_confusion, plot_history};
 
-/// Writes `dir/metrics.json` and `dir/report.md`.
-pub fn write_report(report: &TrainReport, dir: &Path) -> anyhow::Result<()> {
+/// Writes `dir/metrics.json`, `dir/report.md`, and the plots
+/// `dir/history.png` and `dir/confusion-test.png` (intent names from `labels`).
+pub fn write_report(report: &TrainReport, labels: &Labels, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     write_atomic(&dir.join("metrics.json"), serde_json::to_string_pretty(report)?.as_bytes())?;
     write_atomic(&dir.join("report.md"), markdown(report).as_bytes())?;
+    plot_history(&report.history, &dir.join("history.png"))?;
+    if let Some(test) = report.metrics.get("test").and_then(|m| m.get("all")) {
+        plot_confusion(&test.confusion, &labels.intents, &dir.join("confusion-test.png"))?;
+    }
     Ok(())
 }
 

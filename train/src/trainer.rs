@@ -96,10 +96,12 @@ pub struct Trained {
     pub best_epoch: usize,
 }
 
-/// Trains on `train`, choosing the epoch by dev score (mean of intent accuracy
-/// and slot F1). The same inputs and seed give the same model.
+/// Trains on `train` (and on `intent_only`, whose slots are not labelled and
+/// so only teach intents), choosing the epoch by dev score (mean of intent
+/// accuracy and slot F1). The same inputs and seed give the same model.
 pub fn train(
     train: &[Example],
+    intent_only: &[Example],
     dev: &[Example],
     tokenizer: &Tokenizer,
     labels: &Labels,
@@ -125,7 +127,12 @@ pub fn train(
     let mut best: Option<(f64, usize, Vec<Tensor>)> = None;
     for epoch in 1..=config.max_epochs {
         let started = Instant::now();
-        let encoded = encode_epoch(train, tokenizer, labels, config, &mut rng)?;
+        let mut encoded = encode_epoch(train, tokenizer, labels, config, &mut rng)?;
+        for mut e in encode_epoch(intent_only, tokenizer, labels, config, &mut rng)? {
+            e.slots_known = false;
+            e.tags.fill(0);
+            encoded.push(e);
+        }
         let batches = make_batches(&encoded, config.batch_size, &mut rng);
         let bar = progress_bar(progress, batches.len(), epoch, config.max_epochs);
         let mut total_loss = 0.0;
@@ -139,8 +146,10 @@ pub fn train(
                 tags[row * t..row * t + encoded[i].tags.len()].copy_from_slice(&encoded[i].tags);
             }
             let tags = Tensor::from_vec(tags, (b, t), &device)?;
+            let known: Vec<f32> = indices.iter().map(|&i| if encoded[i].slots_known { 1.0 } else { 0.0 }).collect();
+            let slot_mask = batch.mask.broadcast_mul(&Tensor::from_vec(known, (b, 1, 1), &device)?)?;
             let output = model.forward(&batch, Some(&mut rng))?;
-            let batch_loss = loss(&output, &batch, &intents, &tags)?;
+            let batch_loss = loss(&output, &slot_mask, &intents, &tags)?;
             total_loss += f64::from(batch_loss.to_scalar::<f32>()?);
             let mut grads = batch_loss.backward()?;
             clip_gradients(&mut grads, &vars, config.clip_norm)?;

@@ -41,6 +41,7 @@ fn tiny_model_folder(dir: &Path) -> anyhow::Result<()> {
         vocab: VocabConfig { max_words: 500, max_pieces: 100, ..VocabConfig::default() },
         options: TokenizerOptions::default(),
         corpus: tiny_corpus(),
+        public: None,
         progress: false,
     };
     let report = run(&job)?;
@@ -60,8 +61,8 @@ fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow
         build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
     let tokenizer = Tokenizer::new(vocab, TokenizerOptions::default());
     let config = TrainConfig { max_epochs: 1, ..tiny_config() };
-    let first = train(&train_set, &dev_set, &tokenizer, &labels, &config, false)?;
-    let second = train(&train_set, &dev_set, &tokenizer, &labels, &config, false)?;
+    let first = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
+    let second = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
     for ((name, a), (_, b)) in first.model.named_vars().into_iter().zip(second.model.named_vars()) {
         let diff = a.as_tensor().sub(b.as_tensor())?.abs()?.max_all()?.to_scalar::<f32>()?;
         assert_eq!(diff, 0.0, "{name} differs between two runs with one seed");
@@ -113,6 +114,32 @@ fn model_folder_loads_and_broken_files_give_clear_errors() -> anyhow::Result<()>
     std::fs::write(dir.join("model.toml"), manifest.replace("threshold", "thresh"))?;
     let err = Nlu::load(&dir, None).unwrap_err().to_string();
     assert!(err.contains("model.toml"), "{err}");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn report_with_plots_is_written() -> anyhow::Result<()> {
+    let dir = temp_dir("report");
+    let job = TrainJob {
+        labels: root().join("models/labels.toml"),
+        out: dir.clone(),
+        config: TrainConfig { max_epochs: 2, ..tiny_config() },
+        vocab: VocabConfig { max_words: 300, max_pieces: 50, ..VocabConfig::default() },
+        options: TokenizerOptions::default(),
+        corpus: tiny_corpus(),
+        public: None,
+        progress: false,
+    };
+    let report = run(&job)?;
+    let labels = Labels::load(&job.labels)?;
+    hearth_train::report::write_report(&report, &labels, &dir.join("report"))?;
+    for file in ["metrics.json", "report.md", "history.png", "confusion-test.png"] {
+        let len = std::fs::metadata(dir.join("report").join(file))?.len();
+        assert!(len > 100, "{file} is only {len} bytes");
+    }
+    let png = std::fs::read(dir.join("report/history.png"))?;
+    assert_eq!(&png[..4], b"\x89PNG");
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
