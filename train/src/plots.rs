@@ -76,7 +76,13 @@ pub fn plot_history(history: &[EpochRecord], path: &Path) -> anyhow::Result<()> 
         .map_err(draw_err)?
         .label("slot F1")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GREEN));
-    chart.configure_series_labels().background_style(WHITE).border_style(BLACK).draw().map_err(draw_err)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE)
+        .border_style(BLACK)
+        .draw()
+        .map_err(draw_err)?;
     root.present().map_err(draw_err).with_context(|| format!("writing {}", path.display()))
 }
 
