@@ -32,9 +32,9 @@ fn tiny_config() -> TrainConfig {
     TrainConfig { embed: 16, hidden: 16, max_epochs: 2, batch_size: 64, ..TrainConfig::default() }
 }
 
-/// Trains a tiny model on a small corpus and writes a full model folder.
-fn tiny_model_folder(dir: &Path) -> anyhow::Result<()> {
-    let job = TrainJob {
+/// The `train` job of a tiny model written to `dir`.
+fn tiny_job(dir: &Path) -> TrainJob {
+    TrainJob {
         labels: root().join("models/labels.toml"),
         out: dir.to_path_buf(),
         config: tiny_config(),
@@ -43,8 +43,12 @@ fn tiny_model_folder(dir: &Path) -> anyhow::Result<()> {
         corpus: tiny_corpus(),
         public: None,
         progress: false,
-    };
-    let report = run(&job)?;
+    }
+}
+
+/// Trains a tiny model on a small corpus and writes a full model folder.
+fn tiny_model_folder(dir: &Path) -> anyhow::Result<()> {
+    let report = run(&tiny_job(dir))?;
     assert!(report.parity_max_abs_diff <= 1e-4, "tract differs by {}", report.parity_max_abs_diff);
     Ok(())
 }
@@ -121,16 +125,7 @@ fn model_folder_loads_and_broken_files_give_clear_errors() -> anyhow::Result<()>
 #[test]
 fn report_with_plots_is_written() -> anyhow::Result<()> {
     let dir = temp_dir("report");
-    let job = TrainJob {
-        labels: root().join("models/labels.toml"),
-        out: dir.clone(),
-        config: TrainConfig { max_epochs: 2, ..tiny_config() },
-        vocab: VocabConfig { max_words: 300, max_pieces: 50, ..VocabConfig::default() },
-        options: TokenizerOptions::default(),
-        corpus: tiny_corpus(),
-        public: None,
-        progress: false,
-    };
+    let job = tiny_job(&dir);
     let report = run(&job)?;
     let labels = Labels::load(&job.labels)?;
     hearth_train::report::write_report(&report, &labels, &dir.join("report"))?;
