@@ -72,7 +72,7 @@ mod tests {
             scored.push(Scored { confidence: 0.2 + i as f32 / 500.0, out_of_scope: true, correct: false });
         }
         let c = calibrate(&scored);
-        assert!(c.threshold > 0.3 && c.threshold <= 0.8, "{c:?}");
+        assert!((0.3..=0.8).contains(&c.threshold), "{c:?}");
         assert_eq!(c.accuracy, 1.0);
     }
 }
