@@ -61,7 +61,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// Until the dialogue layer lands, `chat` shows what the model understood of
 /// each line: intent, confidence and slots. It acts on nothing.
 fn chat(model: &std::path::Path) -> anyhow::Result<()> {
-    let mut nlu = Nlu::load(model, None).with_context(|| format!("loading the model in {}", model.display()))?;
+    let nlu = Nlu::load(model, None).with_context(|| format!("loading the model in {}", model.display()))?;
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "hearth: the home is not connected yet; I show what I understood of each line.")?;

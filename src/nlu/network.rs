@@ -93,7 +93,7 @@ impl Network {
     }
 
     /// Runs the network on token ids (at least one).
-    pub fn run(&mut self, ids: &[u32]) -> Result<RawOutput, NetworkError> {
+    pub fn run(&self, ids: &[u32]) -> Result<RawOutput, NetworkError> {
         if ids.is_empty() {
             return Err(NetworkError::Run("no tokens".into()));
         }

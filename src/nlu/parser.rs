@@ -83,7 +83,7 @@ impl Nlu {
                 manifest.vocab_size
             )));
         }
-        let mut network = Network::load(&onnx)?;
+        let network = Network::load(&onnx)?;
         // The largest token id must be accepted: a table smaller than the
         // vocabulary is found now, not on some later utterance.
         network.run(&[(vocab.len() - 1) as u32]).map_err(|e| {
@@ -124,7 +124,7 @@ impl Nlu {
 
     /// Understands one utterance. Text without tokens (empty, only spaces) is
     /// `out_of_scope` with confidence 0 when the label set has it.
-    pub fn parse(&mut self, text: &str) -> Result<Parse, NluError> {
+    pub fn parse(&self, text: &str) -> Result<Parse, NluError> {
         let lang = detect_lang(text);
         let tokens = self.tokenizer.encode(text);
         if tokens.is_empty() {

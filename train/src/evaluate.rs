@@ -25,7 +25,7 @@ pub fn evaluate_files(
     errors: Option<&mut Vec<String>>,
 ) -> anyhow::Result<FileMetrics> {
     let mut errors = errors;
-    let mut nlu = Nlu::load(model_dir, onnx).with_context(|| format!("loading {}", model_dir.display()))?;
+    let nlu = Nlu::load(model_dir, onnx).with_context(|| format!("loading {}", model_dir.display()))?;
     let mut labels = nlu.labels().clone();
     let mut out = BTreeMap::new();
     for file in files {

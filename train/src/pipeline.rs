@@ -173,7 +173,7 @@ pub fn calibrate_threshold(
 /// Runs `examples` one by one through tract and through the training
 /// framework and returns the largest absolute difference of any output.
 pub fn parity(model: &Model, tokenizer: &Tokenizer, examples: &[Example], onnx: &Path) -> anyhow::Result<f32> {
-    let mut network = Network::load(onnx)?;
+    let network = Network::load(onnx)?;
     let mut max_diff = 0f32;
     for example in examples {
         let ids: Vec<u32> = tokenizer.encode(&example.text).iter().map(|t| t.id).collect();

@@ -1,6 +1,6 @@
 //! Batched prediction with the training framework (no dropout).
 
-use candle_core::{D, Device, Tensor};
+use candle_core::{D, Device};
 use candle_nn::ops::softmax;
 use hearth::bio::{SlotSpan, tags_to_spans};
 use hearth::text::Tokenizer;
@@ -56,9 +56,4 @@ pub fn argmax(values: &[f32]) -> (usize, f32) {
         .copied()
         .enumerate()
         .fold((0, f32::NEG_INFINITY), |best, (i, v)| if v > best.1 { (i, v) } else { best })
-}
-
-/// Logits of a `[1, n]` or `[n]` tensor as a vector.
-pub fn to_vec(t: &Tensor) -> candle_core::Result<Vec<f32>> {
-    t.flatten_all()?.to_vec1::<f32>()
 }

@@ -92,7 +92,7 @@ fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow
 fn model_folder_loads_and_broken_files_give_clear_errors() -> anyhow::Result<()> {
     let dir = temp_dir("folder");
     tiny_model_folder(&dir)?;
-    let mut nlu = Nlu::load(&dir, None)?;
+    let nlu = Nlu::load(&dir, None)?;
     let parse = nlu.parse("turn on the kitchen lights")?;
     assert!(nlu.labels().intent_id(&parse.intent).is_some());
     assert!(nlu.parse("").is_ok());

@@ -52,11 +52,6 @@ impl Pools {
         self.named.contains_key(pool) || COMPUTED_POOLS.contains(&pool)
     }
 
-    /// The listed pools, by name.
-    pub fn named(&self) -> &BTreeMap<String, Vec<String>> {
-        &self.named
-    }
-
     /// A random value of `pool`; `None` if there is no such pool.
     pub fn sample(&self, pool: &str, rng: &mut impl Rng) -> Option<String> {
         if let Some(values) = self.named.get(pool) {
