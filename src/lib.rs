@@ -5,6 +5,12 @@
 #![warn(missing_docs)]
 
 pub mod bio;
+pub mod console;
+pub mod dialogue;
+pub mod home;
 pub mod labels;
 pub mod nlu;
+pub mod profile;
+pub mod store;
 pub mod text;
+pub mod values;

@@ -5,8 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use hearth::console::{self, Line, LineReader, Output};
+use hearth::dialogue::{Assistant, SystemClock};
+use hearth::home::Home;
 use hearth::nlu::Nlu;
+use hearth::profile::ProfileStore;
 use hearth::text::{Tokenizer, TokenizerOptions, Vocab, words};
 
 #[derive(Parser)]
@@ -20,9 +24,25 @@ struct Cli {
 enum Command {
     /// Talk to the assistant on standard input and output.
     Chat {
-        /// Folder with the model, vocabulary and labels.
-        #[arg(long, default_value = "models")]
-        model: PathBuf,
+        #[command(flatten)]
+        setup: Setup,
+        /// The person talking (their profile is kept under this name).
+        #[arg(long, default_value = "default")]
+        user: String,
+        /// One JSON object per turn instead of plain replies.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Batch understanding: one JSON line (intent, slots, resolved devices
+    /// and values) per input line. Acts on nothing.
+    Parse {
+        #[command(flatten)]
+        setup: Setup,
+    },
+    /// List the home's areas and devices with their current state.
+    Home {
+        #[command(flatten)]
+        setup: Setup,
     },
     /// Print the tokens of each input line as JSON (one line per input line).
     Tokenize {
@@ -33,6 +53,24 @@ enum Command {
         #[arg(long)]
         stop_words: bool,
     },
+}
+
+/// Where the model, the home and the saved data are.
+#[derive(Args, Clone)]
+struct Setup {
+    /// Folder with the model, vocabulary and labels.
+    #[arg(long, default_value = "models")]
+    model: PathBuf,
+    /// The home file (TOML).
+    #[arg(long, default_value = "homes/example.toml")]
+    home: PathBuf,
+    /// Folder for profiles and device state [default: $HEARTH_DATA_DIR,
+    /// $XDG_DATA_HOME/hearth or ~/.local/share/hearth].
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Local time as an offset from UTC in minutes (for "what time is it").
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    utc_offset: i32,
 }
 
 fn main() -> ExitCode {
@@ -53,29 +91,86 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Chat { model } => chat(&model),
+        Command::Chat { setup, user, json } => {
+            let mut assistant = assistant(&setup)?;
+            assistant.open_user(&user);
+            console::chat(&mut assistant, &user, if json { Output::Json } else { Output::Text })
+        }
+        Command::Parse { setup } => parse(&assistant(&setup)?),
+        Command::Home { setup } => show_home(&assistant(&setup)?),
         Command::Tokenize { vocab, stop_words } => tokenize(vocab, TokenizerOptions { remove_stop_words: stop_words }),
     }
 }
 
-/// Until the dialogue layer lands, `chat` shows what the model understood of
-/// each line: intent, confidence and slots. It acts on nothing.
-fn chat(model: &std::path::Path) -> anyhow::Result<()> {
-    let nlu = Nlu::load(model, None).with_context(|| format!("loading the model in {}", model.display()))?;
-    let stdin = std::io::stdin().lock();
+/// Loads the model and the home, restores saved state.
+fn assistant(setup: &Setup) -> anyhow::Result<Assistant> {
+    let nlu =
+        Nlu::load(&setup.model, None).with_context(|| format!("loading the model in {}", setup.model.display()))?;
+    let mut home = Home::load(&setup.home)?;
+    let data_dir = setup.data_dir.clone().unwrap_or_else(default_data_dir);
+    if let Some(message) = home.persist_to(&data_dir.join("home-state.json"))? {
+        eprintln!("hearth: {message}");
+    }
+    Ok(Assistant::new(nlu, home, ProfileStore::new(&data_dir), Box::new(SystemClock::new(setup.utc_offset))))
+}
+
+fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HEARTH_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("hearth");
+    }
+    match std::env::var_os("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/share/hearth"),
+        None => PathBuf::from(".hearth"),
+    }
+}
+
+fn parse(assistant: &Assistant) -> anyhow::Result<()> {
+    let mut reader = LineReader::new(std::io::stdin().lock());
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "hearth: the home is not connected yet; I show what I understood of each line.")?;
-    for line in stdin.split(b'\n') {
-        let line = line.context("reading standard input")?;
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches('\r').trim();
-        if text.is_empty() {
+    loop {
+        let turn = match reader.next_line().context("reading standard input")? {
+            Line::End => break,
+            Line::Text(text) => assistant.understand(&text),
+            Line::TooLong(_) => assistant.understand(&"x".repeat(hearth::dialogue::MAX_LINE_CHARS + 1)),
+        };
+        let json = serde_json::json!({
+            "text": turn.text, "lang": turn.lang, "intent": turn.intent, "confidence": turn.confidence,
+            "slots": turn.slots, "resolved": turn.resolved,
+        });
+        writeln!(stdout, "{json}").context("writing standard output")?;
+    }
+    Ok(())
+}
+
+fn show_home(assistant: &Assistant) -> anyhow::Result<()> {
+    let home = assistant.home();
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}: {} areas, {} devices", home.name, home.areas.len(), home.devices.len())?;
+    let mut areas: Vec<Option<usize>> = (0..home.areas.len()).map(Some).collect();
+    areas.push(None);
+    for area in areas {
+        let devices: Vec<usize> = (0..home.devices.len()).filter(|&i| home.devices[i].area == area).collect();
+        if devices.is_empty() {
             continue;
         }
-        let parse = nlu.parse(text)?;
-        let slots: Vec<String> = parse.slots.iter().map(|s| format!("{}={:?}", s.label, s.value)).collect();
-        let unsure = if parse.confidence < nlu.threshold() { " (not sure)" } else { "" };
-        writeln!(stdout, "{} {:.2}{unsure} [{}]", parse.intent, parse.confidence, slots.join(", "))?;
+        match area {
+            Some(a) => writeln!(stdout, "\n{} ({})", home.areas[a].names.join(", "), home.areas[a].id)?,
+            None => writeln!(stdout, "\n(no area)")?,
+        }
+        for i in devices {
+            let device = &home.devices[i];
+            let state = serde_json::to_string(&device.state)?;
+            writeln!(stdout, "  {:<28} {:<34} {state}", device.id, device.names.join(", "))?;
+        }
+    }
+    if !home.lists.is_empty() {
+        writeln!(stdout, "\nlists")?;
+        for (name, items) in &home.lists {
+            writeln!(stdout, "  {name}: {}", items.join(", "))?;
+        }
     }
     Ok(())
 }

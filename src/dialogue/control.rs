@@ -1,0 +1,759 @@
+//! Acting on devices: choosing targets and values, asking when unsure,
+//! confirming risky actions, applying, and answering.
+
+use crate::home::{Class, Home, Kind, canonical};
+use crate::nlu::Parse;
+use crate::profile::Unit;
+use crate::text::Lang;
+use crate::values::{
+    Level, TempUnit, color_name, parse_color, parse_percent, parse_temperature, parse_volume, resolve_unit,
+};
+
+use super::ops::{Op, Value};
+use super::reply::{describe_state, devices_phrase, join_or, say, the};
+use super::resolve::{Mentioned, gather, pick, select};
+use super::session::{Last, Pending, Session};
+use super::turn::{Action, Turn};
+use super::{Assistant, not_understood};
+
+/// More devices than this switched off at once asks for confirmation.
+const CONFIRM_MANY: usize = 5;
+
+impl Assistant {
+    /// Carries a follow-up ("and the kitchen too", "卧室的也打开", "what about
+    /// the bedroom?") over from the last request: returns the operation to
+    /// run when `text` is one.
+    pub(super) fn follow_up_op_impl(&self, session: &Session, text: &str, parse: &Parse) -> Option<Op> {
+        let last = session.last.as_ref()?;
+        let canon = canonical(text);
+        let words: Vec<&str> = canon.split(' ').collect();
+        let marked = matches!(words.first(), Some(&("and" | "also" | "plus")))
+            || canon.starts_with("what about")
+            || canon.starts_with("how about")
+            || matches!(words.last(), Some(&("too" | "also")))
+            || canon.ends_with("as well")
+            || canon.contains('也')
+            || canon.starts_with("还有")
+            || canon.starts_with('那')
+            || canon.ends_with('呢');
+        if !marked {
+            return None;
+        }
+        let mentioned = gather(&self.home, &session.aliases, text, &parse.slots);
+        if mentioned.is_empty() {
+            return None;
+        }
+        match Op::from_intent(&parse.intent) {
+            Some(op) if parse.confidence >= 0.9 && op != last.op && has_verb(&canon) => Some(op),
+            _ => Some(last.op),
+        }
+    }
+
+    /// Runs a device operation from a parsed line.
+    pub(super) fn device_op(
+        &mut self,
+        session: &mut Session,
+        user: &str,
+        op: Op,
+        text: &str,
+        parse: &Parse,
+        turn: &mut Turn,
+    ) {
+        let lang = parse.lang;
+        let mut mentioned = gather(&self.home, &session.aliases, text, &parse.slots);
+        let follow = session.last.as_ref().filter(|_| self.follow_up_op_impl(session, text, parse).is_some()).cloned();
+        if let Some(last) = &follow {
+            if mentioned.class.is_none() && mentioned.devices.is_empty() {
+                mentioned.class = last.class;
+                if last.class.is_none() {
+                    // "and the bedroom too" after a named device: the same kinds there.
+                    let kinds: Vec<Kind> = last.devices.iter().map(|&i| self.home.devices[i].kind).collect();
+                    mentioned.devices = (0..self.home.devices.len())
+                        .filter(|&i| kinds.contains(&self.home.devices[i].kind))
+                        .filter(|&i| self.home.devices[i].area.is_some_and(|a| mentioned.areas.contains(&a)))
+                        .collect();
+                    mentioned.all = true;
+                }
+            }
+        }
+        if let Some(area) = mentioned.areas.first() {
+            turn.resolved.area = Some(self.home.areas[*area].id.clone());
+        }
+        let mut value = self.value_for(session, op, text, parse, &mentioned);
+        if value.is_none() {
+            if let Some(last) = follow.as_ref().filter(|l| l.op == op) {
+                value = last.value.clone();
+            }
+        }
+        if let Some(value) = &value {
+            record_value(turn, value, session.profile.prefs.unit);
+        }
+
+        // Targets.
+        let selection = select(&self.home, &mentioned, &|d| op.accepts(d), op.area_default());
+        let devices: Vec<usize> = if !mentioned.is_empty() {
+            if selection.devices.is_empty() {
+                turn.reply = self.nothing_matches(&mentioned, &selection.incapable, op, lang, text);
+                return;
+            }
+            if selection.ambiguous {
+                turn.reply = self.ask_which(&selection.devices, lang);
+                session.pending = Some(Pending::Which { op, value, options: selection.devices });
+                return;
+            }
+            selection.devices
+        } else if let Some(unknown) = &mentioned.unknown {
+            turn.reply = self.unknown_device(unknown, op, lang);
+            return;
+        } else if let Some(last) =
+            session.last.as_ref().filter(|l| l.devices.iter().any(|&i| op.accepts(&self.home.devices[i])))
+        {
+            last.devices.iter().copied().filter(|&i| op.accepts(&self.home.devices[i])).collect()
+        } else {
+            let capable: Vec<usize> =
+                (0..self.home.devices.len()).filter(|&i| op.accepts(&self.home.devices[i])).collect();
+            let active: Vec<usize> = capable
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let s = &self.home.devices[i].state;
+                    op.capability() == crate::home::Capability::Media && s.on == Some(true)
+                })
+                .collect();
+            if capable.len() == 1 || (op == Op::GetTemperature && !capable.is_empty()) {
+                capable
+            } else if active.len() == 1 {
+                active
+            } else if capable.is_empty() {
+                turn.reply =
+                    say(lang, "There is no device in this home that can do that.", "家里没有能做这件事的设备。");
+                return;
+            } else {
+                turn.reply = self.ask_which(&capable, lang);
+                session.pending = Some(Pending::Which { op, value, options: capable });
+                return;
+            }
+        };
+        self.finish(session, user, op, value, devices, lang, turn, &mentioned);
+    }
+
+    /// Runs `op` on chosen devices: asks for a missing value, confirms risky
+    /// actions, or acts.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finish(
+        &mut self,
+        session: &mut Session,
+        user: &str,
+        op: Op,
+        value: Option<Value>,
+        devices: Vec<usize>,
+        lang: Lang,
+        turn: &mut Turn,
+        mentioned: &Mentioned,
+    ) {
+        turn.resolved.devices = devices.iter().map(|&i| self.home.devices[i].id.clone()).collect();
+        if op.needs_value() && value.is_none() {
+            turn.reply = ask_value(op, lang, &self.home, &devices);
+            session.pending = Some(Pending::Value { op, devices });
+            return;
+        }
+        if op.reads_only() {
+            turn.reply = self.read_state(session, op, &devices, lang, turn);
+            session.last = Some(Last { op, devices, class: mentioned.class, value: None });
+            return;
+        }
+        if self.is_risky(op, &devices, mentioned) {
+            turn.reply = self.ask_confirm(op, &devices, lang);
+            session.pending = Some(Pending::Confirm { op, value, devices });
+            return;
+        }
+        self.act(session, user, op, value, devices, lang, turn, mentioned.class);
+    }
+
+    /// Applies `op` to `devices` and writes the reply.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn act(
+        &mut self,
+        session: &mut Session,
+        user: &str,
+        op: Op,
+        value: Option<Value>,
+        devices: Vec<usize>,
+        lang: Lang,
+        turn: &mut Turn,
+        class: Option<crate::home::ClassWord>,
+    ) {
+        let mut changes = Vec::new();
+        for &i in &devices {
+            let Some(command) = op.command(value.as_ref(), &self.home.devices[i].state) else { continue };
+            let change = self.home.apply(i, command.clone());
+            turn.actions.push(Action { device: self.home.devices[i].id.clone(), command });
+            if let (Some(setting), Some(v)) = (op.setting(), &value) {
+                let id = self.home.devices[i].id.clone();
+                session.profile.record(&id, setting, value_key(v));
+            }
+            changes.push(change);
+        }
+        let unchanged = changes.iter().all(|c| c.before == c.after);
+        turn.reply = self.done_reply(op, &devices, &changes, lang, unchanged, session);
+        session.push_undo(changes);
+        session.last = Some(Last { op, devices, class, value });
+        self.save_home();
+        if op.setting().is_some() {
+            self.save_profile(user, session);
+        }
+    }
+
+    /// The value an operation needs, from the slots, the text ("my usual"),
+    /// or the user's preferences.
+    fn value_for(&self, session: &Session, op: Op, text: &str, parse: &Parse, m: &Mentioned) -> Option<Value> {
+        let slot = |label: &str| parse.slots.iter().find(|s| s.label == label).map(|s| s.value.as_str());
+        let canon = canonical(text);
+        let usual = ["usual", "as always", "the same as always", "老样子", "平常", "惯常", "往常", "一样"]
+            .iter()
+            .any(|w| canon.contains(w));
+        let from_usual = |setting: &str| -> Option<String> {
+            let device = m.devices.first().or(session.last.as_ref().and_then(|l| l.devices.first()))?;
+            session.profile.usual(&self.home.devices[*device].id, setting).map(str::to_string)
+        };
+        let unit = match session.profile.prefs.unit {
+            Unit::Celsius => TempUnit::Celsius,
+            Unit::Fahrenheit => TempUnit::Fahrenheit,
+        };
+        match op {
+            Op::SetBrightness => slot("brightness")
+                .and_then(parse_percent)
+                .or_else(|| usual.then(|| from_usual("brightness")).flatten().and_then(|v| v.parse().ok()))
+                .or_else(|| {
+                    (canon.contains("default") || canon.contains("默认"))
+                        .then_some(session.profile.prefs.default_brightness.map(f32::from))
+                        .flatten()
+                })
+                .map(Value::Percent),
+            Op::BrightnessUp | Op::BrightnessDown | Op::VolumeUp | Op::VolumeDown => {
+                let small = ["a bit", "a little", "slightly", "a touch", "一点", "一些", "稍微", "一下"]
+                    .iter()
+                    .any(|w| canon.contains(w));
+                let label = if matches!(op, Op::VolumeUp | Op::VolumeDown) { "volume" } else { "brightness" };
+                slot(label).and_then(parse_percent).or(small.then_some(10.0)).map(Value::Step)
+            }
+            Op::SetPosition => slot("position").and_then(parse_percent).map(Value::Percent),
+            Op::SetColor => slot("color")
+                .and_then(|c| parse_color(c, parse.lang))
+                .or_else(|| {
+                    canon.split(' ').find_map(|w| parse_color(w, parse.lang)).or_else(|| {
+                        usual.then(|| from_usual("color")).flatten().and_then(|c| parse_color(&c, Lang::En))
+                    })
+                })
+                .map(Value::Color),
+            Op::SetTemperature => slot("temperature")
+                .and_then(parse_temperature)
+                .map(|t| resolve_unit(t.value, t.unit, unit))
+                .or_else(|| {
+                    let favourite = ["favourite", "favorite", "comfort", "preferred", "喜欢", "舒适"]
+                        .iter()
+                        .any(|w| canon.contains(w));
+                    if !(usual || favourite) {
+                        return None;
+                    }
+                    let area = m.areas.first().map(|&a| self.home.areas[a].id.as_str()).unwrap_or("");
+                    from_usual("temperature")
+                        .and_then(|v| v.parse().ok())
+                        .filter(|_| usual)
+                        .or_else(|| session.profile.favourite_temperature(area))
+                })
+                .map(Value::Celsius),
+            Op::VolumeSet => slot("volume")
+                .and_then(parse_volume)
+                .map(|level| match level {
+                    Level::Steps(s) => s * 10.0,
+                    Level::Percent(p) => p,
+                })
+                .or_else(|| usual.then(|| from_usual("volume")).flatten().and_then(|v| v.parse().ok()))
+                .map(Value::Percent),
+            Op::MediaPlay => slot("media_query").map(|q| Value::Media(q.to_string())),
+            _ => None,
+        }
+    }
+
+    fn is_risky(&self, op: Op, devices: &[usize], m: &Mentioned) -> bool {
+        let class = |i: &usize| self.home.devices[*i].class;
+        match op {
+            Op::Unlock => true,
+            Op::Open => devices.iter().any(|i| matches!(class(i), Some(Class::Garage | Class::Gate | Class::Door))),
+            Op::TurnOff => {
+                devices.len() > CONFIRM_MANY
+                    || (m.all && m.class.is_some_and(|c| c.kinds.len() > 1) && devices.len() > 1)
+            }
+            _ => false,
+        }
+    }
+
+    fn ask_confirm(&self, op: Op, devices: &[usize], lang: Lang) -> String {
+        let what = devices_phrase(&self.home, devices, lang);
+        let (en, zh) = match op {
+            Op::Unlock => (format!("Unlock {what}?"), format!("确定要解锁{what}吗？")),
+            Op::Open => (format!("Open {what}?"), format!("确定要打开{what}吗？")),
+            _ => (format!("Turn off {what}?"), format!("确定要关闭{what}吗？")),
+        };
+        say(lang, format!("{en} Say yes to go ahead or no to stop."), format!("{zh}请说“是”确认，或说“不”取消。"))
+    }
+
+    fn ask_which(&self, options: &[usize], lang: Lang) -> String {
+        let labels: Vec<String> =
+            options.iter().take(5).map(|&i| the(lang, &self.home.device_label(i, lang))).collect();
+        let more = options.len() > 5;
+        match lang {
+            Lang::En => format!(
+                "Which one: {}{}? You can also say \"all\".",
+                join_or(lang, &labels),
+                if more { ", or another" } else { "" }
+            ),
+            Lang::Zh => {
+                format!("哪一个：{}{}？也可以说“全部”。", join_or(lang, &labels), if more { "，或者别的" } else { "" })
+            }
+        }
+    }
+
+    fn nothing_matches(&self, m: &Mentioned, incapable: &[usize], op: Op, lang: Lang, text: &str) -> String {
+        if !incapable.is_empty() {
+            let what = devices_phrase(&self.home, incapable, lang);
+            return say(lang, format!("Sorry, {what} can't do that."), format!("抱歉，{what}做不到这个。"));
+        }
+        if let Some(unknown) = &m.unknown {
+            return self.unknown_device(unknown, op, lang);
+        }
+        let place: Vec<String> = m
+            .areas
+            .iter()
+            .map(|&a| self.home.area_name(a, lang).to_string())
+            .chain(m.floors.iter().map(|&f| self.home.floor_name(f, lang).to_string()))
+            .collect();
+        if place.is_empty() {
+            return not_understood(lang, text);
+        }
+        let place = super::reply::join(lang, &place);
+        say(lang, format!("I found no such device in the {place}."), format!("{place}没有这样的设备。"))
+    }
+
+    /// "I don't know X; the closest are ..."
+    pub(super) fn unknown_device(&self, unknown: &str, op: Op, lang: Lang) -> String {
+        let mut ranked: Vec<(usize, f32)> = self
+            .home
+            .names()
+            .rank(unknown, 0.0)
+            .into_iter()
+            .filter_map(|(n, s)| match n {
+                crate::home::Named::Device(i) if op.accepts(&self.home.devices[i]) => Some((i, s)),
+                _ => None,
+            })
+            .collect();
+        ranked.dedup_by_key(|(i, _)| *i);
+        let closest: Vec<String> =
+            ranked.iter().take(3).map(|&(i, _)| the(lang, &self.home.device_label(i, lang))).collect();
+        let closest = join_or(lang, &closest);
+        if closest.is_empty() {
+            return say(
+                lang,
+                format!("I don't know a device called \"{unknown}\"."),
+                format!("我不认识叫“{unknown}”的设备。"),
+            );
+        }
+        say(
+            lang,
+            format!("I don't know a device called \"{unknown}\". The closest I know: {closest}."),
+            format!("我不认识叫“{unknown}”的设备。最接近的是：{closest}。"),
+        )
+    }
+
+    fn read_state(&self, session: &Session, op: Op, devices: &[usize], lang: Lang, turn: &Turn) -> String {
+        let unit = session.profile.prefs.unit;
+        let show = move |c: f32| format_temperature(c, unit);
+        if op == Op::GetTemperature {
+            let lines: Vec<String> = devices
+                .iter()
+                .filter_map(|&i| {
+                    let d = &self.home.devices[i];
+                    let current = d.state.current?;
+                    let place = d.area.map(|a| self.home.area_name(a, lang).to_string());
+                    Some(match (lang, place) {
+                        (Lang::En, Some(p)) => format!("{} in the {p}", show(current)),
+                        (Lang::En, None) => {
+                            format!("{} at {}", show(current), the(lang, &self.home.device_label(i, lang)))
+                        }
+                        (Lang::Zh, Some(p)) => format!("{p}{}", show(current)),
+                        (Lang::Zh, None) => format!("{}{}", self.home.device_label(i, lang), show(current)),
+                    })
+                })
+                .collect();
+            return say(lang, format!("It's {}.", lines.join("; ")), format!("现在{}。", lines.join("；")));
+        }
+        let asked = turn.slots.iter().find(|s| s.label == "state").map(|s| canonical(&s.value));
+        let states: Vec<String> = devices
+            .iter()
+            .map(|&i| {
+                let label = self.home.device_label(i, lang);
+                let state = describe_state(&self.home.devices[i].state, lang, &show);
+                match lang {
+                    Lang::En => format!("{} is {state}", capitalise(&the(lang, &label))),
+                    Lang::Zh => format!("{label}{state}"),
+                }
+            })
+            .collect();
+        let answer = match (&asked, devices) {
+            (Some(word), [one]) => state_matches(&self.home.devices[*one].state, word),
+            _ => None,
+        };
+        let prefix = match (answer, lang) {
+            (Some(true), Lang::En) => "Yes. ",
+            (Some(false), Lang::En) => "No. ",
+            (Some(true), Lang::Zh) => "是的，",
+            (Some(false), Lang::Zh) => "没有，",
+            (None, _) => "",
+        };
+        match lang {
+            Lang::En => format!("{prefix}{}.", states.join("; ")),
+            Lang::Zh => format!("{prefix}{}。", states.join("；")),
+        }
+    }
+
+    fn done_reply(
+        &self,
+        op: Op,
+        devices: &[usize],
+        changes: &[crate::home::Change],
+        lang: Lang,
+        unchanged: bool,
+        session: &Session,
+    ) -> String {
+        let what = devices_phrase(&self.home, devices, lang);
+        let after = |f: &dyn Fn(&crate::home::State) -> Option<String>| -> Option<String> {
+            let values: Vec<String> = changes.iter().filter_map(|c| f(&c.after)).collect();
+            values.first().filter(|v| values.iter().all(|x| x == *v)).cloned()
+        };
+        let unit = session.profile.prefs.unit;
+        let (en, zh) = match op {
+            _ if unchanged && !matches!(op, Op::MediaNext | Op::MediaPrevious) => {
+                let state = changes
+                    .first()
+                    .map(|c| describe_state(&c.after, lang, &|t| format_temperature(t, unit)))
+                    .unwrap_or_default();
+                if devices.len() == 1 {
+                    (format!("{} was already {state}.", capitalise(&what)), format!("{what}本来就是{state}。"))
+                } else {
+                    (format!("{} were already like that.", capitalise(&what)), format!("{what}本来就是这样。"))
+                }
+            }
+            Op::TurnOn => (format!("Turned on {what}."), format!("已打开{what}。")),
+            Op::TurnOff => (format!("Turned off {what}."), format!("已关闭{what}。")),
+            Op::Open => (format!("Opened {what}."), format!("已打开{what}。")),
+            Op::Close => (format!("Closed {what}."), format!("已关上{what}。")),
+            Op::Lock => (format!("Locked {what}."), format!("已锁上{what}。")),
+            Op::Unlock => (format!("Unlocked {what}."), format!("已解锁{what}。")),
+            Op::SetBrightness | Op::BrightnessUp | Op::BrightnessDown => {
+                let level = after(&|s| {
+                    if s.on == Some(false) { Some("off".into()) } else { s.brightness.map(|b| format!("{b}%")) }
+                });
+                match (op, level) {
+                    (_, Some(l)) if l == "off" => (format!("Turned off {what}."), format!("已关闭{what}。")),
+                    (Op::BrightnessUp, Some(l)) => {
+                        (format!("Brightened {what} to {l}."), format!("已把{what}调亮到{l}。"))
+                    }
+                    (Op::BrightnessDown, Some(l)) => {
+                        (format!("Dimmed {what} to {l}."), format!("已把{what}调暗到{l}。"))
+                    }
+                    (_, Some(l)) => (format!("Set {what} to {l}."), format!("已把{what}调到{l}。")),
+                    (Op::BrightnessUp, None) => (format!("Brightened {what}."), format!("已把{what}调亮。")),
+                    _ => (format!("Dimmed {what}."), format!("已把{what}调暗。")),
+                }
+            }
+            Op::SetColor => {
+                let color = after(&|s| s.color.clone()).unwrap_or_default();
+                let zh_name = parse_color(&color, Lang::En)
+                    .map(|c| color_name(&c, Lang::Zh).to_string())
+                    .unwrap_or(color.clone());
+                (format!("Set {what} to {color}."), format!("已把{what}调成{zh_name}。"))
+            }
+            Op::SetPosition => {
+                let p = after(&|s| s.position.map(|p| format!("{p}%"))).unwrap_or_default();
+                (format!("Set {what} to {p} open."), format!("已把{what}开到{p}。"))
+            }
+            Op::SetTemperature => {
+                let t = after(&|s| s.target.map(|t| format_temperature(t, unit))).unwrap_or_default();
+                (format!("Set {what} to {t}."), format!("已把{what}设为{t}。"))
+            }
+            Op::VolumeSet | Op::VolumeUp | Op::VolumeDown => {
+                let v = after(&|s| s.volume.map(|v| format!("{v}%"))).unwrap_or_default();
+                (format!("The volume of {what} is now {v}."), format!("{what}的音量已调到{v}。"))
+            }
+            Op::MediaPlay => match after(&|s| s.playing.clone()).filter(|p| !p.is_empty()) {
+                Some(p) => (format!("Playing {p} on {what}."), format!("正在{what}上播放{p}。")),
+                None => (format!("Playing on {what}."), format!("{what}开始播放了。")),
+            },
+            Op::MediaPause => (format!("Paused {what}."), format!("已暂停{what}。")),
+            Op::MediaResume => (format!("Resumed {what}."), format!("{what}继续播放了。")),
+            Op::MediaNext => (format!("Next track on {what}."), format!("{what}已切到下一首。")),
+            Op::MediaPrevious => (format!("Previous track on {what}."), format!("{what}已切回上一首。")),
+            Op::VacuumStart => (format!("{} is cleaning now.", capitalise(&what)), format!("{what}开始清扫了。")),
+            Op::VacuumDock => {
+                (format!("{} is going back to its dock.", capitalise(&what)), format!("{what}正在回充电座。"))
+            }
+            Op::GetState | Op::GetTemperature => (String::new(), String::new()),
+        };
+        let chatty = session.profile.prefs.verbosity == crate::profile::Verbosity::Chatty;
+        match (chatty, &session.profile.name, lang) {
+            (true, Some(name), Lang::En) => format!("Sure thing, {name}! {en}"),
+            (true, None, Lang::En) => format!("Sure thing! {en}"),
+            (true, Some(name), Lang::Zh) => format!("好的，{name}！{zh}"),
+            (true, None, Lang::Zh) => format!("好的！{zh}"),
+            (false, _, _) => say(lang, en, zh),
+        }
+    }
+
+    /// Handles an answer to a pending question; returns false when the line
+    /// is not an answer (the question is then dropped and the line handled anew).
+    pub(super) fn answer_pending(
+        &mut self,
+        session: &mut Session,
+        user: &str,
+        text: &str,
+        parse: &Parse,
+        turn: &mut Turn,
+    ) -> bool {
+        let Some(pending) = session.pending.take() else { return false };
+        let lang = parse.lang;
+        let yes = is_yes(text, parse);
+        let no = is_no(text, parse);
+        let none = Mentioned::default();
+        match pending {
+            Pending::Confirm { op, value, devices } => {
+                if yes {
+                    self.act(session, user, op, value, devices, lang, turn, None);
+                    return true;
+                }
+                if no {
+                    turn.reply = say(lang, "OK, I left it as it was.", "好的，保持原样。");
+                    return true;
+                }
+            }
+            Pending::ForgetMe => {
+                if yes {
+                    self.forget_user(session, user);
+                    turn.reply =
+                        say(lang, "Done. I have forgotten everything about you.", "好的，我已经忘掉了关于你的一切。");
+                    return true;
+                }
+                if no {
+                    turn.reply = say(lang, "OK, I'll keep remembering you.", "好的，我会继续记住你。");
+                    return true;
+                }
+            }
+            Pending::Which { op, value, options } => {
+                if no || parse.intent == "cancel" {
+                    turn.reply = say(lang, "OK, never mind.", "好的，算了。");
+                    return true;
+                }
+                let picked = pick(&self.home, &session.aliases, &options, text);
+                if !picked.is_empty() {
+                    self.finish(session, user, op, value, picked, lang, turn, &none);
+                    return true;
+                }
+            }
+            Pending::Value { op, devices } => {
+                if no || parse.intent == "cancel" {
+                    turn.reply = say(lang, "OK, never mind.", "好的，算了。");
+                    return true;
+                }
+                if let Some(value) = answer_value(op, text, session.profile.prefs.unit, lang) {
+                    record_value(turn, &value, session.profile.prefs.unit);
+                    self.finish(session, user, op, Some(value), devices, lang, turn, &none);
+                    return true;
+                }
+            }
+            Pending::AliasFor { alias, options } => {
+                let picked = pick(&self.home, &session.aliases, &options, text);
+                if let [device] = picked[..] {
+                    turn.reply = self.set_alias(session, user, &alias, device, lang);
+                    return true;
+                }
+            }
+            Pending::TimerLength { name } => {
+                if let Some(length) = crate::values::parse_duration(text) {
+                    turn.reply = self.start_timer(user, lang, name, length, turn);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Wraps [`Assistant::follow_up_op_impl`] for the dispatcher.
+pub(super) fn follow_up_op(assistant: &Assistant, session: &Session, text: &str, parse: &Parse) -> Option<Op> {
+    assistant.follow_up_op_impl(session, text, parse)
+}
+
+/// Whether a line says what to do, not only where ("and the kitchen" does
+/// not; "and turn off the kitchen", "卧室的也打开" do).
+fn has_verb(canon: &str) -> bool {
+    const EN: &[&str] = &[
+        "turn", "switch", "dim", "brighten", "open", "close", "shut", "lock", "unlock", "set", "play", "pause",
+        "start", "stop", "raise", "lower", "make", "put", "change", "is", "are", "what's", "how",
+    ];
+    const ZH: &[&str] = &["开", "关", "调", "锁", "拉", "放", "播", "停", "设", "暗", "亮", "升", "降", "吗", "多少"];
+    canon.split(' ').any(|w| EN.contains(&w)) || ZH.iter().any(|w| canon.contains(w))
+}
+
+fn is_yes(text: &str, parse: &Parse) -> bool {
+    let canon = canonical(text);
+    parse.intent == "affirm"
+        || matches!(
+            canon.trim_end_matches(['.', '!', '。', '！']),
+            "yes"
+                | "y"
+                | "yeah"
+                | "yep"
+                | "sure"
+                | "ok"
+                | "okay"
+                | "do it"
+                | "go ahead"
+                | "yes please"
+                | "confirm"
+                | "是"
+                | "是的"
+                | "好"
+                | "好的"
+                | "对"
+                | "确定"
+                | "可以"
+                | "行"
+        )
+}
+
+fn is_no(text: &str, parse: &Parse) -> bool {
+    let canon = canonical(text);
+    matches!(parse.intent.as_str(), "deny" | "cancel")
+        || matches!(
+            canon.trim_end_matches(['.', '!', '。', '！']),
+            "no" | "n" | "nope" | "don't" | "stop" | "never mind" | "不" | "不要" | "不用" | "算了" | "取消" | "别"
+        )
+}
+
+/// Reads a bare answer to "to what?": a level, colour or temperature.
+fn answer_value(op: Op, text: &str, unit: Unit, lang: Lang) -> Option<Value> {
+    let preferred = match unit {
+        Unit::Celsius => TempUnit::Celsius,
+        Unit::Fahrenheit => TempUnit::Fahrenheit,
+    };
+    match op {
+        Op::SetColor => parse_color(text, lang).map(Value::Color),
+        Op::SetTemperature => parse_temperature(text).map(|t| Value::Celsius(resolve_unit(t.value, t.unit, preferred))),
+        Op::VolumeSet => parse_volume(text).map(|l| match l {
+            Level::Steps(s) => Value::Percent(s * 10.0),
+            Level::Percent(p) => Value::Percent(p),
+        }),
+        _ => parse_percent(text).map(Value::Percent),
+    }
+}
+
+fn ask_value(op: Op, lang: Lang, home: &Home, devices: &[usize]) -> String {
+    let what = devices_phrase(home, devices, lang);
+    match op {
+        Op::SetColor => say(lang, format!("Which colour for {what}?"), format!("{what}要调成什么颜色？")),
+        Op::SetTemperature => say(lang, format!("What temperature for {what}?"), format!("{what}要设成多少度？")),
+        Op::SetPosition => say(lang, format!("How far should {what} open?"), format!("{what}要开多少？")),
+        Op::VolumeSet => say(lang, format!("What volume for {what}?"), format!("{what}的音量调到多少？")),
+        _ => say(lang, format!("What brightness for {what}?"), format!("{what}的亮度调到多少？")),
+    }
+}
+
+/// Writes a value into the turn's resolved values.
+fn record_value(turn: &mut Turn, value: &Value, _unit: Unit) {
+    let values = &mut turn.resolved.values;
+    match value {
+        Value::Percent(p) => _ = values.insert("percent".into(), serde_json::json!(p)),
+        Value::Step(s) => _ = values.insert("step".into(), serde_json::json!(s)),
+        Value::Color(c) => {
+            values.insert("color".into(), serde_json::json!(c.name));
+            let [r, g, b] = c.rgb;
+            values.insert("rgb".into(), serde_json::json!(format!("#{r:02x}{g:02x}{b:02x}")));
+        }
+        Value::Celsius(c) => _ = values.insert("temperature_c".into(), serde_json::json!(c)),
+        Value::Media(m) => _ = values.insert("media".into(), serde_json::json!(m)),
+    }
+}
+
+/// How a value is remembered in the profile.
+fn value_key(value: &Value) -> String {
+    match value {
+        Value::Percent(p) | Value::Step(p) => format!("{}", p.round()),
+        Value::Color(c) => c.name.to_string(),
+        Value::Celsius(c) => format!("{c}"),
+        Value::Media(m) => m.clone(),
+    }
+}
+
+/// A temperature in the user's unit: "21 °C", "70 °F".
+pub(super) fn format_temperature(celsius: f32, unit: Unit) -> String {
+    match unit {
+        Unit::Celsius => format!("{} °C", trim_float(celsius)),
+        Unit::Fahrenheit => format!("{} °F", trim_float((celsius * 9.0 / 5.0 + 32.0).round())),
+    }
+}
+
+fn trim_float(v: f32) -> String {
+    let v = (v * 10.0).round() / 10.0;
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") }
+}
+
+/// Whether a state matches an asked word ("on", "locked", "开着").
+fn state_matches(state: &crate::home::State, word: &str) -> Option<bool> {
+    Some(match word {
+        "on" | "开着" | "开" | "亮着" => state.on? || state.position.is_some_and(|p| p > 0),
+        "off" | "关着" | "关" | "灭" => !state.on?,
+        "open" | "opened" | "打开" | "开着的" => state.position? > 0 || state.locked == Some(false),
+        "closed" | "shut" | "关上" | "关好" => state.position? == 0,
+        "locked" | "锁着" | "锁好" | "锁上" | "锁了" => state.locked?,
+        "unlocked" | "没锁" | "开着锁" => !state.locked?,
+        _ => return None,
+    })
+}
+
+pub(super) fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl Assistant {
+    /// What a line means for the home without acting on it or touching any
+    /// conversation: intent, slots, devices and values (for `hearth parse`).
+    pub fn understand(&self, text: &str) -> Turn {
+        let text = text.trim();
+        let lang = crate::text::detect_lang(text);
+        if text.chars().count() > super::MAX_LINE_CHARS {
+            return Turn::bare("", lang, String::new());
+        }
+        let parse = match self.nlu.parse(text) {
+            Ok(parse) => parse,
+            Err(e) => return Turn::bare(text, lang, format!("error: {e}")),
+        };
+        let mut turn = Turn::from_parse(text, &parse);
+        let session = Session::new(&self.home, Default::default());
+        let m = gather(&self.home, &session.aliases, text, &parse.slots);
+        if let Some(area) = m.areas.first() {
+            turn.resolved.area = Some(self.home.areas[*area].id.clone());
+        }
+        if let Some(op) = Op::from_intent(&parse.intent) {
+            if let Some(value) = self.value_for(&session, op, text, &parse, &m) {
+                record_value(&mut turn, &value, Unit::Celsius);
+            }
+            let selection = select(&self.home, &m, &|d| op.accepts(d), op.area_default());
+            turn.resolved.devices = selection.devices.iter().map(|&i| self.home.devices[i].id.clone()).collect();
+        }
+        turn
+    }
+}

@@ -1,0 +1,220 @@
+//! The conversation: one turn at a time, per user, with context.
+//!
+//! [`Assistant::turn`] takes a line from a person and returns a [`Turn`]: what
+//! the model understood, which devices and values that resolved to, what was
+//! done, and the reply in the person's language. Context per user carries
+//! over between turns: the devices last acted on ("turn it off"), the last
+//! request ("and the kitchen too"), a pending question or confirmation, and
+//! an undo history. Timers are announced through [`Assistant::due_events`].
+
+mod clock;
+mod control;
+mod ops;
+mod personal;
+mod reply;
+mod resolve;
+mod session;
+mod timers;
+mod turn;
+mod utility;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub use clock::{Clock, ManualClock, SystemClock, civil};
+pub use ops::{Op, Value};
+pub use turn::{Action, Event, Resolved, SlotOut, Turn};
+
+use crate::home::Home;
+use crate::nlu::{Nlu, Parse};
+use crate::profile::ProfileStore;
+use crate::text::{Lang, detect_lang};
+use reply::say;
+use session::Session;
+use timers::Timers;
+
+/// The longest line read, in characters; longer lines are refused whole.
+pub const MAX_LINE_CHARS: usize = 1024;
+
+/// The assistant: model, home, people and timers.
+pub struct Assistant {
+    nlu: Nlu,
+    home: Home,
+    store: ProfileStore,
+    sessions: HashMap<String, Session>,
+    timers: Timers,
+    clock: Box<dyn Clock>,
+    notices: Vec<String>,
+}
+
+impl Assistant {
+    /// Puts the parts together. Profiles are kept in `store`.
+    pub fn new(nlu: Nlu, home: Home, store: ProfileStore, clock: Box<dyn Clock>) -> Self {
+        Assistant { nlu, home, store, sessions: HashMap::new(), timers: Timers::default(), clock, notices: Vec::new() }
+    }
+
+    /// The home.
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// The model.
+    pub fn nlu(&self) -> &Nlu {
+        &self.nlu
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Messages about files that had to be moved aside or could not be
+    /// saved, collected since the last call.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Loads `user`'s profile now (it is loaded on first use otherwise), so
+    /// that a problem with it is reported at start.
+    pub fn open_user(&mut self, user: &str) {
+        let session = self.take_session(user);
+        self.sessions.insert(user.to_string(), session);
+    }
+
+    /// The name `user` asked to be called, if any.
+    pub fn user_name(&mut self, user: &str) -> Option<String> {
+        let session = self.take_session(user);
+        let name = session.profile.name.clone();
+        self.sessions.insert(user.to_string(), session);
+        name
+    }
+
+    /// One turn of conversation for `user`.
+    pub fn turn(&mut self, user: &str, text: &str) -> Turn {
+        let text = text.trim();
+        let lang = detect_lang(text);
+        if text.is_empty() {
+            return Turn::bare(text, lang, say(lang, "I'm listening. Say \"help\" to hear what I can do.", ""));
+        }
+        let n_chars = text.chars().count();
+        if n_chars > MAX_LINE_CHARS {
+            let reply = say(
+                lang,
+                format!("That line is too long ({n_chars} characters); I read lines of up to {MAX_LINE_CHARS}."),
+                format!("这句话太长了（{n_chars}个字符），我最多读{MAX_LINE_CHARS}个字符。"),
+            );
+            return Turn::bare("", lang, reply);
+        }
+        let parse = match self.nlu.parse(text) {
+            Ok(parse) => parse,
+            Err(e) => {
+                let reply = say(lang, format!("Something went wrong inside me: {e}"), format!("我内部出错了：{e}"));
+                return Turn::bare(text, lang, reply);
+            }
+        };
+        let mut session = self.take_session(user);
+        let mut turn = Turn::from_parse(text, &parse);
+        self.respond(&mut session, user, text, &parse, &mut turn, 0);
+        self.sessions.insert(user.to_string(), session);
+        turn
+    }
+
+    /// Timers that have ended by now, as announcements.
+    pub fn due_events(&mut self) -> Vec<Event> {
+        let now = self.clock.monotonic();
+        self.timers
+            .take_finished(now)
+            .into_iter()
+            .map(|t| {
+                let length = reply::duration(t.lang, t.length);
+                let text = match (&t.name, t.lang) {
+                    (Some(name), Lang::En) => format!("Time's up: your {name} timer ({length}) has finished."),
+                    (None, Lang::En) => format!("Time's up: your {length} timer has finished."),
+                    (Some(name), Lang::Zh) => format!("时间到！{name}的计时（{length}）结束了。"),
+                    (None, Lang::Zh) => format!("时间到！{length}的计时结束了。"),
+                };
+                Event { user: t.user, kind: "timer_finished".into(), text }
+            })
+            .collect()
+    }
+
+    /// How long until the next timer ends.
+    pub fn next_event_in(&self) -> Option<Duration> {
+        self.timers.next_end().map(|end| end.saturating_sub(self.clock.monotonic()))
+    }
+
+    fn take_session(&mut self, user: &str) -> Session {
+        if let Some(session) = self.sessions.remove(user) {
+            return session;
+        }
+        match self.store.load(user) {
+            Ok(loaded) => {
+                if let Some(warning) = loaded.warning {
+                    self.notices.push(warning);
+                }
+                Session::new(&self.home, loaded.profile)
+            }
+            Err(e) => {
+                self.notices.push(format!("{e}; starting with an empty profile that will not be saved"));
+                let mut session = Session::new(&self.home, Default::default());
+                session.read_only = true;
+                session
+            }
+        }
+    }
+
+    fn save_profile(&mut self, user: &str, session: &Session) {
+        if session.read_only {
+            return;
+        }
+        if let Err(e) = self.store.save(user, &session.profile) {
+            self.notices.push(format!("could not save the profile of {user}: {e}"));
+        }
+    }
+
+    fn save_home(&mut self) {
+        if let Err(e) = self.home.save() {
+            self.notices.push(format!("could not save the home state: {e}"));
+        }
+    }
+
+    /// Answers one parsed line; `depth` > 0 inside taught phrases.
+    fn respond(&mut self, session: &mut Session, user: &str, text: &str, parse: &Parse, turn: &mut Turn, depth: u8) {
+        let lang = parse.lang;
+        if depth == 0 && self.answer_pending(session, user, text, parse, turn) {
+            return;
+        }
+        if depth == 0 && self.run_taught_phrase(session, user, text, parse, turn) {
+            return;
+        }
+        let confident = parse.confidence >= self.nlu.threshold();
+        if let Some(op) = control::follow_up_op(self, session, text, parse) {
+            return self.device_op(session, user, op, text, parse, turn);
+        }
+        if !confident {
+            turn.reply = not_understood(lang, text);
+            return;
+        }
+        if let Some(op) = Op::from_intent(&parse.intent) {
+            return self.device_op(session, user, op, text, parse, turn);
+        }
+        match parse.intent.as_str() {
+            "set_user_name" | "get_user_name" | "set_preference" | "teach_alias" | "teach_phrase" | "forget_me" => {
+                self.personal(session, user, text, parse, turn)
+            }
+            _ => self.utility(session, user, text, parse, turn),
+        }
+    }
+}
+
+/// The reply to a line the model is not sure about.
+fn not_understood(lang: Lang, text: &str) -> String {
+    let shown: String = text.chars().take(60).collect();
+    say(
+        lang,
+        format!(
+            "Sorry, I didn't understand \"{shown}\". You can say things like \"turn on the kitchen light\", or \"help\" to hear what I can do."
+        ),
+        format!("抱歉，我没听懂“{shown}”。你可以说“打开厨房的灯”，或者说“帮助”听听我能做什么。"),
+    )
+}

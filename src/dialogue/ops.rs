@@ -1,0 +1,181 @@
+//! Device operations: which intents act on devices, what they need, and the
+//! command each one makes for a device.
+
+use crate::home::{Capability, Command, Kind, State};
+use crate::values::Color;
+
+/// An operation on devices, from an intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Op {
+    TurnOn,
+    TurnOff,
+    Open,
+    Close,
+    Lock,
+    Unlock,
+    SetBrightness,
+    BrightnessUp,
+    BrightnessDown,
+    SetColor,
+    SetPosition,
+    SetTemperature,
+    GetTemperature,
+    GetState,
+    VacuumStart,
+    VacuumDock,
+    MediaPlay,
+    MediaPause,
+    MediaResume,
+    MediaNext,
+    MediaPrevious,
+    VolumeSet,
+    VolumeUp,
+    VolumeDown,
+}
+
+/// The value an operation carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A level in percent (brightness, position, volume).
+    Percent(f32),
+    /// A relative change in percent points.
+    Step(f32),
+    /// A colour.
+    Color(Color),
+    /// A temperature in degrees Celsius.
+    Celsius(f32),
+    /// Something to play.
+    Media(String),
+}
+
+impl Op {
+    /// The operation of a device intent; `None` for other intents.
+    pub fn from_intent(intent: &str) -> Option<Op> {
+        use Op::*;
+        Some(match intent {
+            "turn_on" => TurnOn,
+            "turn_off" => TurnOff,
+            "open" => Open,
+            "close" => Close,
+            "lock" => Lock,
+            "unlock" => Unlock,
+            "set_brightness" => SetBrightness,
+            "brightness_up" => BrightnessUp,
+            "brightness_down" => BrightnessDown,
+            "set_color" => SetColor,
+            "set_position" => SetPosition,
+            "climate_set_temperature" => SetTemperature,
+            "climate_get_temperature" => GetTemperature,
+            "get_state" => GetState,
+            "vacuum_start" => VacuumStart,
+            "vacuum_dock" => VacuumDock,
+            "media_play" => MediaPlay,
+            "media_pause" => MediaPause,
+            "media_resume" => MediaResume,
+            "media_next" => MediaNext,
+            "media_previous" => MediaPrevious,
+            "volume_set" => VolumeSet,
+            "volume_up" => VolumeUp,
+            "volume_down" => VolumeDown,
+            _ => return None,
+        })
+    }
+
+    /// What a device needs to take part.
+    pub fn capability(self) -> Capability {
+        use Op::*;
+        match self {
+            TurnOn | TurnOff => Capability::OnOff,
+            Open | Close | SetPosition => Capability::Position,
+            Lock | Unlock => Capability::Lock,
+            SetBrightness | BrightnessUp | BrightnessDown => Capability::Brightness,
+            SetColor => Capability::Color,
+            SetTemperature => Capability::Setpoint,
+            GetTemperature => Capability::Thermometer,
+            GetState => Capability::OnOff,
+            VacuumStart | VacuumDock => Capability::Cleaning,
+            MediaPlay | MediaPause | MediaResume | MediaNext | MediaPrevious | VolumeSet | VolumeUp | VolumeDown => {
+                Capability::Media
+            }
+        }
+    }
+
+    /// Whether `device` can take part (state questions take any device).
+    pub fn accepts(self, device: &crate::home::Device) -> bool {
+        self == Op::GetState || device.can(self.capability())
+    }
+
+    /// What an area alone selects ("turn off the kitchen"); empty means any kind.
+    pub fn area_default(self) -> &'static [Kind] {
+        match self {
+            Op::TurnOn => &[Kind::Light],
+            Op::TurnOff => &[Kind::Light, Kind::Switch, Kind::Fan, Kind::Media],
+            Op::GetState => &[],
+            _ => &[],
+        }
+    }
+
+    /// Whether the operation only reads state.
+    pub fn reads_only(self) -> bool {
+        matches!(self, Op::GetState | Op::GetTemperature)
+    }
+
+    /// Whether the operation cannot run without a value.
+    pub fn needs_value(self) -> bool {
+        matches!(self, Op::SetBrightness | Op::SetColor | Op::SetPosition | Op::SetTemperature | Op::VolumeSet)
+    }
+
+    /// The profile setting name its value is remembered under.
+    pub fn setting(self) -> Option<&'static str> {
+        match self {
+            Op::SetBrightness => Some("brightness"),
+            Op::SetColor => Some("color"),
+            Op::SetPosition => Some("position"),
+            Op::SetTemperature => Some("temperature"),
+            Op::VolumeSet => Some("volume"),
+            _ => None,
+        }
+    }
+
+    /// The command for one device in `state`, or `None` when the value is missing.
+    pub fn command(self, value: Option<&Value>, state: &State) -> Option<Command> {
+        let percent = |v: f32| v.round().clamp(0.0, 100.0) as u8;
+        let step = |current: Option<u8>, default: f32, sign: f32| {
+            let by = match value {
+                Some(Value::Step(s) | Value::Percent(s)) => *s,
+                _ => default,
+            };
+            percent(f32::from(current.unwrap_or(50)) + sign * by)
+        };
+        Some(match (self, value) {
+            (Op::TurnOn, _) => Command::TurnOn,
+            (Op::TurnOff, _) => Command::TurnOff,
+            (Op::Open, _) => Command::Open,
+            (Op::Close, _) => Command::Close,
+            (Op::Lock, _) => Command::Lock,
+            (Op::Unlock, _) => Command::Unlock,
+            (Op::SetBrightness, Some(Value::Percent(v))) => Command::SetBrightness(percent(*v)),
+            (Op::BrightnessUp, _) => {
+                let from = if state.on == Some(false) { Some(0) } else { state.brightness };
+                Command::SetBrightness(step(from, 20.0, 1.0).max(1))
+            }
+            (Op::BrightnessDown, _) => Command::SetBrightness(step(state.brightness, 20.0, -1.0).max(1)),
+            (Op::SetColor, Some(Value::Color(c))) => Command::SetColor(c.name.to_string()),
+            (Op::SetPosition, Some(Value::Percent(v))) => Command::SetPosition(percent(*v)),
+            (Op::SetTemperature, Some(Value::Celsius(c))) => Command::SetTemperature((c * 2.0).round() / 2.0),
+            (Op::VolumeSet, Some(Value::Percent(v))) => Command::SetVolume(percent(*v)),
+            (Op::VolumeUp, _) => Command::SetVolume(step(state.volume, 10.0, 1.0)),
+            (Op::VolumeDown, _) => Command::SetVolume(step(state.volume, 10.0, -1.0)),
+            (Op::MediaPlay, Some(Value::Media(q))) => Command::Play(Some(q.clone())),
+            (Op::MediaPlay, _) => Command::Play(None),
+            (Op::MediaPause, _) => Command::Pause,
+            (Op::MediaResume, _) => Command::Resume,
+            (Op::MediaNext, _) => Command::Next,
+            (Op::MediaPrevious, _) => Command::Previous,
+            (Op::VacuumStart, _) => Command::StartCleaning,
+            (Op::VacuumDock, _) => Command::Dock,
+            _ => return None,
+        })
+    }
+}

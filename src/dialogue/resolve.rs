@@ -1,0 +1,260 @@
+//! From what a person said to the devices they meant.
+//!
+//! Names are found in the text itself (home names and the user's aliases,
+//! so devices the model never saw are recognised) and in the model's slots
+//! (which also catch misspelt names). Class words ("lights", "窗帘"), areas,
+//! floors and quantifiers ("all", "所有") narrow or widen the choice.
+
+use crate::home::{ClassWord, Device, Home, Kind, NameIndex, Named, canonical, class_word};
+use crate::nlu::Slot;
+
+/// Everything an utterance says about which devices it means.
+#[derive(Debug, Clone, Default)]
+pub struct Mentioned {
+    /// Devices named (several when a name is shared).
+    pub devices: Vec<usize>,
+    /// Areas named.
+    pub areas: Vec<usize>,
+    /// Floors named.
+    pub floors: Vec<usize>,
+    /// A class word ("lights").
+    pub class: Option<ClassWord>,
+    /// A device name that matches nothing in the home.
+    pub unknown: Option<String>,
+    /// "all", "every", "所有", "全部", "都".
+    pub all: bool,
+    /// "it", "them", "它".
+    pub reference: bool,
+}
+
+impl Mentioned {
+    /// Whether nothing device-like was said.
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty() && self.areas.is_empty() && self.floors.is_empty() && self.class.is_none()
+    }
+}
+
+/// The devices chosen for a request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    /// Devices that can do what was asked.
+    pub devices: Vec<usize>,
+    /// Devices that matched but cannot do it.
+    pub incapable: Vec<usize>,
+    /// Several devices match a request for one: ask which.
+    pub ambiguous: bool,
+}
+
+const MIN_NAME_SCORE: f32 = 0.75;
+
+/// Collects the names, classes and quantifiers in `text` and its slots.
+pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> Mentioned {
+    let mut m = Mentioned::default();
+    let canon = canonical(text);
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for index in [home.names(), aliases] {
+        for mention in index.find(text) {
+            covered.push((mention.start, mention.end));
+            push_named(&mut m, mention.named);
+        }
+    }
+    for slot in slots {
+        let value = slot.value.as_str();
+        let found_here = !home.names().find(value).is_empty() || !aliases.find(value).is_empty();
+        match slot.label.as_str() {
+            "device" if !found_here => {
+                if let Some(class) = class_word(value) {
+                    m.class.get_or_insert(class);
+                } else if let Some(named) = best(home.names(), aliases, value, |n| matches!(n, Named::Device(_))) {
+                    named.into_iter().for_each(|n| push_named(&mut m, n));
+                } else {
+                    m.unknown = Some(value.to_string());
+                }
+            }
+            "area" | "floor" if !found_here => {
+                if let Some(named) =
+                    best(home.names(), aliases, value, |n| matches!(n, Named::Area(_) | Named::Floor(_)))
+                {
+                    named.into_iter().for_each(|n| push_named(&mut m, n));
+                }
+            }
+            "device_class" => {
+                if let Some(class) = class_word(value) {
+                    m.class = Some(class);
+                }
+            }
+            _ => {}
+        }
+    }
+    if m.class.is_none() {
+        m.class = scan_class(&canon, &covered);
+    }
+    let words: Vec<&str> = canon.split(' ').collect();
+    m.all = words.iter().any(|w| matches!(*w, "all" | "every" | "everything" | "each" | "both"))
+        || ["所有", "全部", "都", "一切", "全都"].iter().any(|w| canon.contains(w));
+    m.reference = words.iter().any(|w| matches!(*w, "it" | "them" | "that" | "those" | "this" | "these" | "one"))
+        || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w));
+    m.devices.dedup();
+    m
+}
+
+fn push_named(m: &mut Mentioned, named: Named) {
+    let list = match named {
+        Named::Device(i) => (&mut m.devices, i),
+        Named::Area(i) => (&mut m.areas, i),
+        Named::Floor(i) => (&mut m.floors, i),
+    };
+    if !list.0.contains(&list.1) {
+        list.0.push(list.1);
+    }
+}
+
+/// The best fuzzy matches for `value` among names of one sort: all with the top score.
+fn best(home: &NameIndex, aliases: &NameIndex, value: &str, keep: impl Fn(&Named) -> bool) -> Option<Vec<Named>> {
+    let mut ranked: Vec<(Named, f32)> =
+        home.rank(value, MIN_NAME_SCORE).into_iter().chain(aliases.rank(value, MIN_NAME_SCORE)).collect();
+    ranked.retain(|(n, _)| keep(n));
+    let top = ranked.iter().map(|(_, s)| *s).fold(f32::NAN, f32::max);
+    if top.is_nan() {
+        return None;
+    }
+    Some(ranked.into_iter().filter(|(_, s)| *s >= top - 1e-6).map(|(n, _)| n).collect())
+}
+
+/// A class word in the text outside the spans of names already found.
+fn scan_class(canon: &str, covered: &[(usize, usize)]) -> Option<ClassWord> {
+    let chars: Vec<char> = canon.chars().collect();
+    let free: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if covered.iter().any(|&(s, e)| i >= s && i < e) { '|' } else { c })
+        .collect();
+    for part in free.split('|') {
+        let words: Vec<&str> = part.split(' ').filter(|w| !w.is_empty()).collect();
+        for pair in words.windows(2) {
+            if let Some(class) = class_word(&pair.join(" ")) {
+                return Some(class);
+            }
+        }
+        for word in &words {
+            if word.chars().any(crate::text::is_cjk) {
+                for zh in ZH_CLASS_WORDS {
+                    if word.contains(zh) {
+                        return class_word(zh);
+                    }
+                }
+            } else if let Some(class) = class_word(word) {
+                return Some(class);
+            }
+        }
+    }
+    None
+}
+
+/// Chinese class words, longest first, for finding them inside unsegmented text.
+const ZH_CLASS_WORDS: &[&str] = &[
+    "扫地机器人",
+    "电风扇",
+    "百叶窗",
+    "车库门",
+    "电视机",
+    "扫地机",
+    "吸尘器",
+    "传感器",
+    "所有设备",
+    "灯光",
+    "电灯",
+    "照明",
+    "开关",
+    "插座",
+    "风扇",
+    "电扇",
+    "窗帘",
+    "门锁",
+    "窗户",
+    "暖气",
+    "空调",
+    "电视",
+    "音箱",
+    "音响",
+    "灯",
+    "锁",
+];
+
+/// Chooses the devices `m` means for something only devices passing `able`
+/// can do. `area_default` restricts what an area alone selects ("turn on the
+/// kitchen": its lights) to these kinds.
+pub fn select(home: &Home, m: &Mentioned, able: &dyn Fn(&Device) -> bool, area_default: &[Kind]) -> Selection {
+    let in_place = |i: usize| {
+        (m.areas.is_empty() || home.devices[i].area.is_some_and(|a| m.areas.contains(&a)))
+            && (m.floors.is_empty() || m.floors.iter().any(|&f| home.on_floor(i, f)))
+    };
+    let named = !m.devices.is_empty();
+    let mut candidates: Vec<usize> = if named {
+        let placed: Vec<usize> = m.devices.iter().copied().filter(|&i| in_place(i)).collect();
+        if placed.is_empty() { m.devices.clone() } else { placed }
+    } else if let Some(class) = &m.class {
+        (0..home.devices.len()).filter(|&i| class.selects(&home.devices[i]) && in_place(i)).collect()
+    } else if !m.areas.is_empty() || !m.floors.is_empty() {
+        (0..home.devices.len())
+            .filter(|&i| in_place(i) && (area_default.is_empty() || area_default.contains(&home.devices[i].kind)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    candidates.dedup();
+    let (devices, incapable): (Vec<usize>, Vec<usize>) = candidates.into_iter().partition(|&i| able(&home.devices[i]));
+    let plural = m.all || m.class.is_some_and(|c| c.plural);
+    let placed = !m.areas.is_empty() || !m.floors.is_empty();
+    let ambiguous = devices.len() > 1 && !plural && (named || !placed);
+    Selection { devices, incapable, ambiguous }
+}
+
+/// Which of `options` an answer to "which one?" picks: by name, by ordinal
+/// ("the second", "第二个"), or all of them ("both", "all", "都").
+pub fn pick(home: &Home, aliases: &NameIndex, options: &[usize], answer: &str) -> Vec<usize> {
+    let canon = canonical(answer);
+    if canon.split(' ').any(|w| matches!(w, "both" | "all" | "everything" | "each"))
+        || ["都", "全部", "所有", "两个都", "一起"].iter().any(|w| canon.contains(w))
+    {
+        return options.to_vec();
+    }
+    const ORDINALS: [(&[&str], usize); 4] = [
+        (&["first", "1st", "第一", "第1"], 0),
+        (&["second", "2nd", "第二", "第2"], 1),
+        (&["third", "3rd", "第三", "第3"], 2),
+        (&["fourth", "4th", "第四", "第4"], 3),
+    ];
+    for (words, at) in ORDINALS {
+        if words.iter().any(|w| canon.split(' ').any(|x| x == *w) || (w.starts_with('第') && canon.contains(w))) {
+            return options.get(at).map(|&i| vec![i]).unwrap_or_default();
+        }
+    }
+    if canon.split(' ').any(|w| w == "last") || canon.contains("最后") {
+        return options.last().map(|&i| vec![i]).unwrap_or_default();
+    }
+    let mut picked: Vec<usize> = Vec::new();
+    for index in [home.names(), aliases] {
+        for mention in index.find(answer) {
+            match mention.named {
+                Named::Device(i) if options.contains(&i) => picked.push(i),
+                Named::Area(a) => picked.extend(options.iter().filter(|&&i| home.devices[i].area == Some(a))),
+                _ => {}
+            }
+        }
+    }
+    if picked.is_empty() {
+        for &i in options {
+            let name = canonical(&home.devices[i].names[0]);
+            if !canon.is_empty() && (name.contains(&canon) || canon.contains(&name)) {
+                picked.push(i);
+            }
+        }
+        if picked.len() > 1 {
+            picked.clear();
+        }
+    }
+    picked.sort_unstable();
+    picked.dedup();
+    picked
+}

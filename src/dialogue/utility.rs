@@ -1,0 +1,297 @@
+//! Everything that is not a device or a personal setting: timers, lists,
+//! time and date, small talk, help, cancel and undo.
+
+use std::time::Duration;
+
+use crate::home::canonical;
+use crate::nlu::Parse;
+use crate::text::Lang;
+use crate::values::parse_duration;
+
+use super::clock::civil;
+use super::reply::{describe_state, devices_phrase, duration, help, join, say};
+use super::session::{Pending, Session};
+use super::turn::Turn;
+use super::{Assistant, not_understood};
+
+const WEEKDAYS_EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS_ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Assistant {
+    /// Handles the intents that are not device operations or personal settings.
+    pub(super) fn utility(&mut self, session: &mut Session, user: &str, text: &str, parse: &Parse, turn: &mut Turn) {
+        let lang = parse.lang;
+        let name = session.profile.name.clone();
+        let with_name = |en: &str, zh: &str| match &name {
+            Some(n) => say(lang, format!("{en}, {n}!"), format!("{n}，{zh}！")),
+            None => say(lang, format!("{en}!"), format!("{zh}！")),
+        };
+        turn.reply = match parse.intent.as_str() {
+            "greet" => with_name("Hello", "你好"),
+            "thank" => say(lang, "You're welcome.", "不客气。"),
+            "goodbye" => with_name("Goodbye", "再见"),
+            "help" => help(lang),
+            "affirm" | "deny" => {
+                say(lang, "There's nothing waiting for a yes or no right now.", "现在没有需要确认的事。")
+            }
+            "cancel" => say(lang, "OK, nothing more to do.", "好的，没有别的事了。"),
+            "undo" => self.undo(session, lang),
+            "get_time" => self.time_now(lang),
+            "get_date" => self.date_today(lang),
+            "get_weather" => say(
+                lang,
+                "I work offline, so I have no weather forecast. I can tell you the temperature indoors.",
+                "我是离线工作的，没有天气预报。我可以告诉你室内温度。",
+            ),
+            "scene_activate" => {
+                let scene = parse.slots.iter().find(|s| s.label == "scene").map(|s| s.value.clone());
+                let scene = scene.unwrap_or_else(|| text.to_string());
+                say(
+                    lang,
+                    format!(
+                        "I don't have a scene called \"{scene}\" yet. Teach me one: \"when I say {scene}, dim the living room and close the blinds\"."
+                    ),
+                    format!("我还没有叫“{scene}”的场景。你可以教我：“我说{scene}，就把客厅调暗并关上窗帘”。"),
+                )
+            }
+            "timer_start" => self.timer_start(session, user, parse, turn),
+            "timer_cancel" | "timer_pause" | "timer_resume" | "timer_add" | "timer_subtract" | "timer_status"
+            | "timer_cancel_all" => self.timer_change(user, parse, turn),
+            "list_add" | "list_complete" => self.list_change(parse, turn),
+            _ => not_understood(lang, text),
+        };
+    }
+
+    fn undo(&mut self, session: &mut Session, lang: Lang) -> String {
+        let Some(changes) = session.undo.pop() else {
+            return say(lang, "There's nothing to undo.", "没有可以撤销的操作。");
+        };
+        let devices: Vec<usize> = changes.iter().map(|c| c.device).collect();
+        for change in changes.into_iter().rev() {
+            self.home.restore(change.device, change.before);
+        }
+        self.save_home();
+        session.last = None;
+        let what = devices_phrase(&self.home, &devices, lang);
+        if let [one] = devices[..] {
+            let unit = session.profile.prefs.unit;
+            let state =
+                describe_state(&self.home.devices[one].state, lang, &|c| super::control::format_temperature(c, unit));
+            return say(lang, format!("Undone: {what} is {state} again."), format!("已撤销：{what}恢复为{state}。"));
+        }
+        say(lang, format!("Undone: {what} are back as they were."), format!("已撤销：{what}恢复原状。"))
+    }
+
+    fn time_now(&self, lang: Lang) -> String {
+        let t = civil(self.clock.local_seconds());
+        let (h, m) = (t.hour, t.minute);
+        match lang {
+            Lang::En => {
+                let (h12, half) = (if h % 12 == 0 { 12 } else { h % 12 }, if h < 12 { "am" } else { "pm" });
+                format!("It's {h12}:{m:02} {half}.")
+            }
+            Lang::Zh => {
+                let part = match h {
+                    0..=5 => "凌晨",
+                    6..=11 => "上午",
+                    12 => "中午",
+                    13..=17 => "下午",
+                    _ => "晚上",
+                };
+                let h12 = if h > 12 { h - 12 } else { h };
+                format!("现在是{part}{h12}点{m:02}分。")
+            }
+        }
+    }
+
+    fn date_today(&self, lang: Lang) -> String {
+        let t = civil(self.clock.local_seconds());
+        match lang {
+            Lang::En => format!(
+                "Today is {}, {} {} {}.",
+                WEEKDAYS_EN[t.weekday as usize],
+                t.day,
+                MONTHS_EN[(t.month - 1) as usize],
+                t.year
+            ),
+            Lang::Zh => {
+                format!("今天是{}年{}月{}日，星期{}。", t.year, t.month, t.day, WEEKDAYS_ZH[t.weekday as usize])
+            }
+        }
+    }
+
+    /// The total of the hours, minutes and seconds slots.
+    fn slot_duration(parse: &Parse) -> Option<Duration> {
+        let parts: Vec<Duration> = parse
+            .slots
+            .iter()
+            .filter(|s| matches!(s.label.as_str(), "hours" | "minutes" | "seconds"))
+            .filter_map(|s| parse_duration(&s.value))
+            .collect();
+        (!parts.is_empty()).then(|| parts.into_iter().sum())
+    }
+
+    fn timer_start(&mut self, session: &mut Session, user: &str, parse: &Parse, turn: &mut Turn) -> String {
+        let lang = parse.lang;
+        let name = parse.slots.iter().find(|s| s.label == "timer_name").map(|s| s.value.trim().to_string());
+        match Self::slot_duration(parse) {
+            Some(length) if length > Duration::ZERO => self.start_timer(user, lang, name, length, turn),
+            _ => {
+                session.pending = Some(Pending::TimerLength { name });
+                say(lang, "For how long?", "要计时多久？")
+            }
+        }
+    }
+
+    /// Starts a timer and answers.
+    pub(super) fn start_timer(
+        &mut self,
+        user: &str,
+        lang: Lang,
+        name: Option<String>,
+        length: Duration,
+        turn: &mut Turn,
+    ) -> String {
+        let now = self.clock.monotonic();
+        turn.resolved.values.insert("duration_s".into(), serde_json::json!(length.as_secs()));
+        let timer = self.timers.start(user, lang, name.clone(), length, now);
+        let shown = duration(lang, timer.length);
+        match name {
+            Some(n) => say(lang, format!("OK, {n} timer set for {shown}."), format!("好的，{n}计时{shown}，开始。")),
+            None => say(lang, format!("OK, timer set for {shown}."), format!("好的，计时{shown}，开始。")),
+        }
+    }
+
+    fn timer_change(&mut self, user: &str, parse: &Parse, turn: &mut Turn) -> String {
+        let lang = parse.lang;
+        let now = self.clock.monotonic();
+        let name = parse.slots.iter().find(|s| s.label == "timer_name").map(|s| s.value.trim().to_string());
+        let mut matching = self.timers.matching(user, name.as_deref());
+        if matching.is_empty() && name.is_some() {
+            matching = self.timers.matching(user, None);
+        }
+        let label = |number: u32, timers: &super::timers::Timers| {
+            let t = timers.get(number).expect("listed");
+            let left = duration(lang, t.left(now));
+            match (&t.name, lang) {
+                (Some(n), Lang::En) => format!("{n} ({left} left)"),
+                (None, Lang::En) => format!("the {} timer ({left} left)", duration(lang, t.length)),
+                (Some(n), Lang::Zh) => format!("{n}（还剩{left}）"),
+                (None, Lang::Zh) => format!("{}的计时（还剩{left}）", duration(lang, t.length)),
+            }
+        };
+        if matching.is_empty() {
+            return say(lang, "You have no timers running.", "你现在没有计时器。");
+        }
+        let intent = parse.intent.as_str();
+        if intent == "timer_status" {
+            let all: Vec<String> = matching.iter().map(|&n| label(n, &self.timers)).collect();
+            return say(lang, format!("Timers: {}.", join(lang, &all)), format!("计时器：{}。", join(lang, &all)));
+        }
+        if intent == "timer_cancel_all" {
+            for n in &matching {
+                self.timers.cancel(*n);
+            }
+            return say(
+                lang,
+                format!("Cancelled {} timer(s).", matching.len()),
+                format!("已取消{}个计时器。", matching.len()),
+            );
+        }
+        if matching.len() > 1 {
+            let all: Vec<String> = matching.iter().map(|&n| label(n, &self.timers)).collect();
+            return say(
+                lang,
+                format!("You have {} timers: {}. Which one? Say its name.", matching.len(), join(lang, &all)),
+                format!("你有{}个计时器：{}。是哪一个？请说名字。", matching.len(), join(lang, &all)),
+            );
+        }
+        let number = matching[0];
+        let shown = label(number, &self.timers);
+        match intent {
+            "timer_cancel" => {
+                self.timers.cancel(number);
+                say(lang, format!("Cancelled {shown}."), format!("已取消{shown}。"))
+            }
+            "timer_pause" => {
+                if self.timers.pause(number, now) {
+                    say(lang, format!("Paused {shown}."), format!("已暂停{shown}。"))
+                } else {
+                    say(lang, "That timer is already paused.", "这个计时器已经暂停了。")
+                }
+            }
+            "timer_resume" => {
+                if self.timers.resume(number, now) {
+                    say(
+                        lang,
+                        format!("Resumed {}.", label(number, &self.timers)),
+                        format!("已继续{}。", label(number, &self.timers)),
+                    )
+                } else {
+                    say(lang, "That timer is already running.", "这个计时器正在走。")
+                }
+            }
+            _ => {
+                let Some(by) = Self::slot_duration(parse) else {
+                    return say(lang, "By how much?", "加减多少时间？");
+                };
+                turn.resolved.values.insert("duration_s".into(), serde_json::json!(by.as_secs()));
+                self.timers.adjust(number, by, intent == "timer_subtract", now);
+                let shown = label(number, &self.timers);
+                say(lang, format!("OK: {shown}."), format!("好的：{shown}。"))
+            }
+        }
+    }
+
+    fn list_change(&mut self, parse: &Parse, turn: &mut Turn) -> String {
+        let lang = parse.lang;
+        let items: Vec<String> =
+            parse.slots.iter().filter(|s| s.label == "list_item").map(|s| s.value.trim().to_string()).collect();
+        let list = parse
+            .slots
+            .iter()
+            .find(|s| s.label == "list_name")
+            .map(|s| canonical(&s.value))
+            .map(|l| l.trim_end_matches(" list").trim_end_matches("清单").trim_end_matches('单').to_string())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| say(lang, "shopping", "购物"));
+        if items.is_empty() {
+            return say(lang, format!("What should go on the {list} list?"), format!("{list}清单上要加什么？"));
+        }
+        turn.resolved.values.insert("list".into(), serde_json::json!(list));
+        turn.resolved.values.insert("items".into(), serde_json::json!(items));
+        let entries = self.home.lists.entry(list.clone()).or_default();
+        let shown = join(lang, &items);
+        let reply = if parse.intent == "list_add" {
+            for item in &items {
+                if !entries.iter().any(|e| canonical(e) == canonical(item)) {
+                    entries.push(item.clone());
+                }
+            }
+            say(lang, format!("Added {shown} to the {list} list."), format!("已把{shown}加到{list}清单。"))
+        } else {
+            let before = entries.len();
+            entries.retain(|e| !items.iter().any(|i| canonical(i) == canonical(e)));
+            if entries.len() == before {
+                return say(lang, format!("{shown} wasn't on the {list} list."), format!("{list}清单上没有{shown}。"));
+            }
+            say(lang, format!("Ticked off {shown} on the {list} list."), format!("已从{list}清单划掉{shown}。"))
+        };
+        self.save_home();
+        reply
+    }
+}
