@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use hearth::console::{self, Line, LineReader, Output};
+use hearth::console::{self, Line, LineReader, Output, serial};
 use hearth::dialogue::{Assistant, SystemClock};
 use hearth::home::Home;
 use hearth::nlu::Nlu;
@@ -32,6 +32,36 @@ enum Command {
         /// One JSON object per turn instead of plain replies.
         #[arg(long)]
         json: bool,
+    },
+    /// Talk over a serial port: line mode for a person on a terminal,
+    /// framed mode (hearth-wire) for a machine peer.
+    Serve {
+        #[command(flatten)]
+        setup: Setup,
+        /// The serial device, such as /dev/serial0 or /dev/ttyUSB0.
+        #[arg(long)]
+        serial: PathBuf,
+        /// Baud rate.
+        #[arg(long, default_value_t = 115_200)]
+        baud: u32,
+        /// Line mode for people, framed mode for machines.
+        #[arg(long, value_enum, default_value = "line")]
+        mode: serial::Mode,
+        /// Parity.
+        #[arg(long, value_enum, default_value = "none")]
+        parity: serial::Parity,
+        /// Stop bits (1 or 2).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        stop_bits: u8,
+        /// Flow control.
+        #[arg(long, value_enum, default_value = "none")]
+        flow: serial::Flow,
+        /// Do not echo typed characters (line mode), for terminals that echo locally.
+        #[arg(long)]
+        no_echo: bool,
+        /// The person talking in line mode (framed messages name their user).
+        #[arg(long, default_value = "default")]
+        user: String,
     },
     /// Batch understanding: one JSON line (intent, slots, resolved devices
     /// and values) per input line. Acts on nothing.
@@ -95,6 +125,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut assistant = assistant(&setup)?;
             assistant.open_user(&user);
             console::chat(&mut assistant, &user, if json { Output::Json } else { Output::Text })
+        }
+        Command::Serve { setup, serial: path, baud, mode, parity, stop_bits, flow, no_echo, user } => {
+            let mut assistant = assistant(&setup)?;
+            assistant.open_user(&user);
+            for notice in assistant.take_notices() {
+                eprintln!("hearth: {notice}");
+            }
+            let options = serial::ServeOptions {
+                port: serial::PortSettings { path, baud, parity, stop_bits, flow },
+                mode,
+                echo: !no_echo,
+                user,
+                max_reconnects: None,
+            };
+            serial::serve(&mut assistant, &options)
         }
         Command::Parse { setup } => parse(&assistant(&setup)?),
         Command::Home { setup } => show_home(&assistant(&setup)?),

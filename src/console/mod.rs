@@ -2,6 +2,7 @@
 //! that guards it against hostile input.
 
 mod lines;
+pub mod serial;
 
 pub use lines::{Line, LineReader, MAX_LINE_BYTES};
 

@@ -133,7 +133,7 @@ impl Assistant {
                     (Some(name), Lang::Zh) => format!("时间到！{name}的计时（{length}）结束了。"),
                     (None, Lang::Zh) => format!("时间到！{length}的计时结束了。"),
                 };
-                Event { user: t.user, kind: "timer_finished".into(), text }
+                Event { user: t.user, kind: "timer_finished".into(), name: t.name.unwrap_or_default(), text }
             })
             .collect()
     }

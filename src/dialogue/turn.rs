@@ -70,6 +70,8 @@ pub struct Event {
     pub user: String,
     /// `timer_finished`.
     pub kind: String,
+    /// The timer's name, empty for an unnamed timer.
+    pub name: String,
     /// The announcement.
     pub text: String,
 }
