@@ -1,7 +1,7 @@
 //! Acting on devices: choosing targets and values, asking when unsure,
 //! confirming risky actions, applying, and answering.
 
-use crate::home::{Class, Home, Kind, canonical};
+use crate::home::{Class, Home, Kind, canonical, class_word};
 use crate::nlu::Parse;
 use crate::profile::Unit;
 use crate::text::Lang;
@@ -60,14 +60,33 @@ impl Assistant {
         turn: &mut Turn,
     ) {
         let lang = parse.lang;
+        let canon = canonical(text);
+        let mut op = op;
         let mut mentioned = gather(&self.home, &session.aliases, text, &parse.slots);
+        if mentioned.all && mentioned.is_empty() && op.changes() {
+            mentioned.class = class_word("everything");
+        }
+        // A question never changes anything: "is Robbie cleaning?", "what colour is the night light?".
+        if is_question(text, &canon) && op.changes() {
+            op = if super::rules::mentions_temperature(&canon) { Op::GetTemperature } else { Op::GetState };
+        }
+        if is_mute(&canon) && matches!(op, Op::VolumeDown | Op::VolumeSet | Op::MediaPause | Op::TurnOff) {
+            op = Op::VolumeSet;
+        }
         let follow = session.last.as_ref().filter(|_| self.follow_up_op_impl(session, text, parse).is_some()).cloned();
         if let Some(last) = &follow {
             if mentioned.class.is_none() && mentioned.devices.is_empty() {
                 mentioned.class = last.class;
-                if last.class.is_none() {
-                    // "and the bedroom too" after a named device: the same kinds there.
+                // Without a class word, or when the class finds nothing there: the same kinds there.
+                let class_finds = last.class.is_some_and(|c| {
+                    (0..self.home.devices.len()).any(|i| {
+                        c.selects(&self.home.devices[i])
+                            && self.home.devices[i].area.is_some_and(|a| mentioned.areas.contains(&a))
+                    })
+                });
+                if !class_finds {
                     let kinds: Vec<Kind> = last.devices.iter().map(|&i| self.home.devices[i].kind).collect();
+                    mentioned.class = None;
                     mentioned.devices = (0..self.home.devices.len())
                         .filter(|&i| kinds.contains(&self.home.devices[i].kind))
                         .filter(|&i| self.home.devices[i].area.is_some_and(|a| mentioned.areas.contains(&a)))
@@ -79,7 +98,48 @@ impl Assistant {
         if let Some(area) = mentioned.areas.first() {
             turn.resolved.area = Some(self.home.areas[*area].id.clone());
         }
-        let mut value = self.value_for(session, op, text, parse, &mentioned);
+
+        if is_usual(&canon) {
+            let candidates = select(&self.home, &mentioned, &|_| true, &[]).devices;
+            let last: Vec<usize> = session.last.as_ref().map(|l| l.devices.clone()).unwrap_or_default();
+            let targets = if candidates.is_empty() { &last } else { &candidates };
+            if let Some(usual) = self.usual_op(session, targets) {
+                op = usual;
+            }
+        }
+        // Targets, trying sibling operations when the devices meant cannot do this one.
+        let mut selection = select(&self.home, &mentioned, &|d| op.accepts(d), op.area_default());
+        if selection.devices.is_empty() && !selection.incapable.is_empty() {
+            for &other in op.siblings() {
+                let retry = select(&self.home, &mentioned, &|d| other.accepts(d), other.area_default());
+                if !retry.devices.is_empty() {
+                    (op, selection) = (other, retry);
+                    break;
+                }
+            }
+        }
+        let from_last = |op: Op| -> Vec<usize> {
+            session.last.as_ref().map(|l| l.devices.iter().copied().filter(|&i| op.accepts(&self.home.devices[i])).collect()).unwrap_or_default()
+        };
+        let mut devices: Vec<usize> = Vec::new();
+        if mentioned.is_empty() && mentioned.unknown.is_none() {
+            devices = from_last(op);
+            // "把它关上" after opening the curtains: "it" keeps the devices, the verb adapts.
+            if devices.is_empty() && mentioned.reference {
+                if let Some(&other) = op.siblings().iter().find(|&&o| !from_last(o).is_empty()) {
+                    op = other;
+                    devices = from_last(op);
+                }
+            }
+        }
+        if is_mute(&canon) && op == Op::VolumeSet {
+            turn.resolved.values.insert("percent".into(), serde_json::json!(0));
+        }
+        let mut value = if is_mute(&canon) && op == Op::VolumeSet {
+            Some(Value::Percent(0.0))
+        } else {
+            self.value_for(session, op, text, parse, &mentioned, &devices)
+        };
         if value.is_none() {
             if let Some(last) = follow.as_ref().filter(|l| l.op == op) {
                 value = last.value.clone();
@@ -89,8 +149,6 @@ impl Assistant {
             record_value(turn, value, session.profile.prefs.unit);
         }
 
-        // Targets.
-        let selection = select(&self.home, &mentioned, &|d| op.accepts(d), op.area_default());
         let devices: Vec<usize> = if !mentioned.is_empty() {
             if selection.devices.is_empty() {
                 turn.reply = self.nothing_matches(&mentioned, &selection.incapable, op, lang, text);
@@ -105,10 +163,8 @@ impl Assistant {
         } else if let Some(unknown) = &mentioned.unknown {
             turn.reply = self.unknown_device(unknown, op, lang);
             return;
-        } else if let Some(last) =
-            session.last.as_ref().filter(|l| l.devices.iter().any(|&i| op.accepts(&self.home.devices[i])))
-        {
-            last.devices.iter().copied().filter(|&i| op.accepts(&self.home.devices[i])).collect()
+        } else if !devices.is_empty() {
+            devices
         } else {
             let capable: Vec<usize> =
                 (0..self.home.devices.len()).filter(|&i| op.accepts(&self.home.devices[i])).collect();
@@ -135,6 +191,19 @@ impl Assistant {
             }
         };
         self.finish(session, user, op, value, devices, lang, turn, &mentioned);
+    }
+
+    /// The setting a person chose most often for these devices, as an
+    /// operation ("set it to my usual").
+    pub(super) fn usual_op(&self, session: &Session, devices: &[usize]) -> Option<Op> {
+        let ids: Vec<&str> = devices.iter().map(|&i| self.home.devices[i].id.as_str()).collect();
+        session
+            .profile
+            .usage
+            .iter()
+            .filter(|u| ids.contains(&u.device.as_str()))
+            .max_by_key(|u| u.count)
+            .and_then(|u| Op::for_setting(&u.setting))
     }
 
     /// Runs `op` on chosen devices: asks for a missing value, confirms risky
@@ -206,14 +275,31 @@ impl Assistant {
 
     /// The value an operation needs, from the slots, the text ("my usual"),
     /// or the user's preferences.
-    fn value_for(&self, session: &Session, op: Op, text: &str, parse: &Parse, m: &Mentioned) -> Option<Value> {
-        let slot = |label: &str| parse.slots.iter().find(|s| s.label == label).map(|s| s.value.as_str());
+    fn value_for(
+        &self,
+        session: &Session,
+        op: Op,
+        text: &str,
+        parse: &Parse,
+        m: &Mentioned,
+        targets: &[usize],
+    ) -> Option<Value> {
+        let slot_exact = |label: &str| parse.slots.iter().find(|s| s.label == label).map(|s| s.value.as_str());
+        // A level is a level whichever slot the model put it in.
+        let slot = |label: &str| match label {
+            "brightness" | "position" | "volume" => {
+                slot_exact(label).or_else(|| ["brightness", "position", "volume"].iter().find_map(|l| slot_exact(l)))
+            }
+            _ => slot_exact(label),
+        };
         let canon = canonical(text);
-        let usual = ["usual", "as always", "the same as always", "老样子", "平常", "惯常", "往常", "一样"]
-            .iter()
-            .any(|w| canon.contains(w));
+        let usual = is_usual(&canon);
         let from_usual = |setting: &str| -> Option<String> {
-            let device = m.devices.first().or(session.last.as_ref().and_then(|l| l.devices.first()))?;
+            let device = m
+                .devices
+                .first()
+                .or(targets.first())
+                .or(session.last.as_ref().and_then(|l| l.devices.first()))?;
             session.profile.usual(&self.home.devices[*device].id, setting).map(str::to_string)
         };
         let unit = match session.profile.prefs.unit {
@@ -522,6 +608,11 @@ impl Assistant {
     ) -> bool {
         let Some(pending) = session.pending.take() else { return false };
         let lang = parse.lang;
+        // A new, complete command is not an answer to "which one?" or "to what?".
+        let new_command = Op::from_intent(&parse.intent).is_some()
+            && parse.confidence >= 0.5
+            && has_verb(&canonical(text))
+            && !gather(&self.home, &session.aliases, text, &parse.slots).is_empty();
         let yes = is_yes(text, parse);
         let no = is_no(text, parse);
         let none = Mentioned::default();
@@ -548,6 +639,7 @@ impl Assistant {
                     return true;
                 }
             }
+            Pending::Which { .. } | Pending::Value { .. } if new_command => {}
             Pending::Which { op, value, options } => {
                 if no || parse.intent == "cancel" {
                     turn.reply = say(lang, "OK, never mind.", "好的，算了。");
@@ -574,6 +666,13 @@ impl Assistant {
                 let picked = pick(&self.home, &session.aliases, &options, text);
                 if let [device] = picked[..] {
                     turn.reply = self.set_alias(session, user, &alias, device, lang);
+                    return true;
+                }
+            }
+            Pending::Name => {
+                let name = text.trim().trim_end_matches(['.', '!', '。', '！']).trim();
+                if !name.is_empty() && name.chars().count() <= 40 && parse.intent != "cancel" && !no {
+                    turn.reply = self.remember_name(session, user, name, lang);
                     return true;
                 }
             }
@@ -748,7 +847,7 @@ impl Assistant {
             turn.resolved.area = Some(self.home.areas[*area].id.clone());
         }
         if let Some(op) = Op::from_intent(&parse.intent) {
-            if let Some(value) = self.value_for(&session, op, text, &parse, &m) {
+            if let Some(value) = self.value_for(&session, op, text, &parse, &m, &[]) {
                 record_value(&mut turn, &value, Unit::Celsius);
             }
             let selection = select(&self.home, &m, &|d| op.accepts(d), op.area_default());
@@ -756,4 +855,24 @@ impl Assistant {
         }
         turn
     }
+}
+
+/// Words that ask for the value a person usually chooses.
+pub(super) fn is_usual(canon: &str) -> bool {
+    ["usual", "as always", "the same as always", "老样子", "平常", "惯常", "往常", "习惯"].iter().any(|w| canon.contains(w))
+}
+
+/// A yes/no or wh- question, as opposed to a (polite) command.
+pub(super) fn is_question(text: &str, canon: &str) -> bool {
+    let first = canon.split(' ').next().unwrap_or("");
+    if canon.starts_with("what about") || canon.starts_with("how about") {
+        return false;
+    }
+    matches!(first, "is" | "are" | "was" | "were" | "did" | "does" | "do" | "what" | "what's" | "whats" | "which" | "how" | "how's")
+        || ["吗", "了没", "没有？", "是不是", "什么", "多少", "几度", "怎么样"].iter().any(|w| canon.contains(w))
+        || (text.trim_end().ends_with(['?', '？']) && !matches!(first, "can" | "could" | "would" | "will" | "please"))
+}
+
+fn is_mute(canon: &str) -> bool {
+    canon.split(' ').any(|w| w == "mute") || canon.contains("静音")
 }

@@ -13,6 +13,7 @@ mod ops;
 mod personal;
 mod reply;
 mod resolve;
+mod rules;
 mod session;
 mod timers;
 mod turn;
@@ -45,12 +46,22 @@ pub struct Assistant {
     timers: Timers,
     clock: Box<dyn Clock>,
     notices: Vec<String>,
+    last_lang: HashMap<String, Lang>,
 }
 
 impl Assistant {
     /// Puts the parts together. Profiles are kept in `store`.
     pub fn new(nlu: Nlu, home: Home, store: ProfileStore, clock: Box<dyn Clock>) -> Self {
-        Assistant { nlu, home, store, sessions: HashMap::new(), timers: Timers::default(), clock, notices: Vec::new() }
+        Assistant {
+            nlu,
+            home,
+            store,
+            sessions: HashMap::new(),
+            timers: Timers::default(),
+            clock,
+            notices: Vec::new(),
+            last_lang: HashMap::new(),
+        }
     }
 
     /// The home.
@@ -92,10 +103,13 @@ impl Assistant {
     /// One turn of conversation for `user`.
     pub fn turn(&mut self, user: &str, text: &str) -> Turn {
         let text = text.trim();
-        let lang = detect_lang(text);
         if text.is_empty() {
-            return Turn::bare(text, lang, say(lang, "I'm listening. Say \"help\" to hear what I can do.", ""));
+            let lang = self.last_lang.get(user).copied().unwrap_or(Lang::En);
+            let reply = say(lang, "I'm listening. Say \"help\" to hear what I can do.", "我在听。说“帮助”听听我能做什么。");
+            return Turn::bare(text, lang, reply);
         }
+        let lang = detect_lang(text);
+        self.last_lang.insert(user.to_string(), lang);
         let n_chars = text.chars().count();
         if n_chars > MAX_LINE_CHARS {
             let reply = say(
@@ -191,13 +205,47 @@ impl Assistant {
         if let Some(op) = control::follow_up_op(self, session, text, parse) {
             return self.device_op(session, user, op, text, parse, turn);
         }
-        if !confident {
+        let mentioned = resolve::gather(&self.home, &session.aliases, text, &parse.slots);
+        // Mostly words the model has never seen, and no name from the home: not understood,
+        // however sure the model is ("asdf qwerty zzz").
+        let gibberish = parse.n_unknown_words * 2 >= parse.n_words.max(1) && mentioned.is_empty();
+        // "set it to my usual": whatever the model thought, the usual value of the last devices.
+        if control::is_usual(&crate::home::canonical(text)) && Op::from_intent(&parse.intent).is_none() {
+            if let Some(op) = session.last.as_ref().and_then(|l| self.usual_op(session, &l.devices)) {
+                return self.device_op(session, user, op, text, parse, turn);
+            }
+        }
+        let canon = crate::home::canonical(text);
+        let mut device_op = Op::from_intent(&parse.intent);
+        // The model mixes up some intents that the words settle: a timer
+        // without any timer word is a device command ("把所有设备都关了"); a
+        // question about a device is a question, whatever else the model thought.
+        let verb = rules::verb_op(&canon);
+        if device_op.is_none() && !mentioned.is_empty() {
+            if control::is_question(text, &canon) && !parse.intent.starts_with("get_user") {
+                device_op = Some(if rules::mentions_temperature(&canon) { Op::GetTemperature } else { Op::GetState });
+            } else if rules::off_topic(&parse.intent, &canon) {
+                device_op = verb;
+            }
+        }
+        // An unsure device command naming a device the home lacks still gets "I don't know X".
+        let unknown_device = device_op.is_some() && mentioned.unknown.is_some();
+        if device_op.is_none() && mentioned.is_empty() && !gibberish {
+            if let (Some(op), Some(object)) = (verb, rules::verb_object(&canon)) {
+                if !confident || parse.intent == "out_of_scope" {
+                    turn.reply = self.unknown_device(&object, op, lang);
+                    return;
+                }
+            }
+        }
+        if gibberish || !(confident || unknown_device || device_op.is_some() && !mentioned.is_empty()) {
             turn.reply = not_understood(lang, text);
             return;
         }
-        if let Some(op) = Op::from_intent(&parse.intent) {
+        if let Some(op) = device_op {
             return self.device_op(session, user, op, text, parse, turn);
         }
+        let parse = &rules::settle_timer_intent(parse, &canon);
         match parse.intent.as_str() {
             "set_user_name" | "get_user_name" | "set_preference" | "teach_alias" | "teach_phrase" | "forget_me" => {
                 self.personal(session, user, text, parse, turn)

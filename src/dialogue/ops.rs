@@ -106,6 +106,47 @@ impl Op {
         self == Op::GetState || device.can(self.capability())
     }
 
+    /// Operations that mean the same for other kinds of device ("打开" turns
+    /// on a light and opens a curtain; "start Robbie" starts a vacuum), tried
+    /// in order when the devices meant cannot do `self`.
+    pub fn siblings(self) -> &'static [Op] {
+        use Op::*;
+        match self {
+            TurnOn => &[Open, VacuumStart, MediaPlay],
+            Open => &[TurnOn, Unlock],
+            TurnOff => &[Close, VacuumDock, MediaPause],
+            Close => &[TurnOff, Lock],
+            SetPosition => &[SetBrightness, VolumeSet],
+            SetBrightness => &[SetPosition, VolumeSet],
+            VolumeSet => &[SetBrightness, SetPosition],
+            VacuumStart => &[TurnOn],
+            MediaPlay => &[TurnOn],
+            VacuumDock => &[TurnOff],
+            BrightnessUp => &[VolumeUp],
+            BrightnessDown => &[VolumeDown],
+            VolumeUp => &[BrightnessUp],
+            VolumeDown => &[BrightnessDown],
+            _ => &[],
+        }
+    }
+
+    /// The operation of a profile setting name.
+    pub fn for_setting(setting: &str) -> Option<Op> {
+        Some(match setting {
+            "brightness" => Op::SetBrightness,
+            "color" => Op::SetColor,
+            "position" => Op::SetPosition,
+            "temperature" => Op::SetTemperature,
+            "volume" => Op::VolumeSet,
+            _ => return None,
+        })
+    }
+
+    /// Whether the operation changes something (as opposed to a question).
+    pub fn changes(self) -> bool {
+        !self.reads_only()
+    }
+
     /// What an area alone selects ("turn off the kitchen"); empty means any kind.
     pub fn area_default(self) -> &'static [Kind] {
         match self {

@@ -24,17 +24,12 @@ impl Assistant {
         let lang = parse.lang;
         let slot = |label: &str| parse.slots.iter().find(|s| s.label == label).map(|s| s.value.trim().to_string());
         turn.reply = match parse.intent.as_str() {
-            "set_user_name" => match slot("person_name") {
-                Some(name) => {
-                    session.profile.name = Some(name.clone());
-                    self.save_profile(user, session);
-                    say(
-                        lang,
-                        format!("Nice to meet you, {name}. I'll remember that."),
-                        format!("你好，{name}！我记住了。"),
-                    )
+            "set_user_name" => match slot("person_name").or_else(|| name_after_cue(text)) {
+                Some(name) => self.remember_name(session, user, &name, lang),
+                None => {
+                    session.pending = Some(Pending::Name);
+                    say(lang, "What should I call you?", "我该怎么称呼你？")
                 }
-                None => say(lang, "What should I call you?", "我该怎么称呼你？"),
             },
             "get_user_name" => match &session.profile.name {
                 Some(name) => say(lang, format!("You're {name}."), format!("你是{name}。")),
@@ -57,6 +52,13 @@ impl Assistant {
             }
             _ => not_understood(lang, text),
         };
+    }
+
+    /// Remembers the name a person wants to be called and answers.
+    pub(super) fn remember_name(&mut self, session: &mut Session, user: &str, name: &str, lang: Lang) -> String {
+        session.profile.name = Some(name.to_string());
+        self.save_profile(user, session);
+        say(lang, format!("Nice to meet you, {name}. I'll remember that."), format!("你好，{name}！我记住了。"))
     }
 
     /// Deletes everything stored about `user`.
@@ -255,7 +257,15 @@ impl Assistant {
         let embedding = unit_vector(parse.embedding.clone());
         let mut best: Option<(usize, f32)> = None;
         for (i, phrase) in session.profile.phrases.iter().enumerate() {
-            let score = if canonical(&phrase.phrase) == key { 1.0 } else { dot(&embedding, &phrase.embedding) };
+            let taught = canonical(&phrase.phrase);
+            let score = if taught == key {
+                1.0
+            } else if contains_phrase(&key, &taught) {
+                // "it's movie time", "movie time please": the phrase with a few words around it.
+                0.99
+            } else {
+                dot(&embedding, &phrase.embedding)
+            };
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((i, score));
             }
@@ -285,6 +295,32 @@ impl Assistant {
     }
 }
 
+/// The name after "call me", "my name is", "我叫" and the like, when the
+/// model did not mark it.
+fn name_after_cue(text: &str) -> Option<String> {
+    const CUES: &[&str] = &[
+        "call me ", "my name is ", "my name's ", "i'm ", "i am ", "name me ", "我叫", "叫我", "我的名字是", "我是",
+    ];
+    let lower = text.to_lowercase();
+    for cue in CUES {
+        if let Some(at) = lower.find(cue) {
+            // Lower-casing keeps byte offsets for the ASCII cues and the Chinese ones alike.
+            let rest = text.get(at + cue.len()..)?;
+            let name: String = rest
+                .trim()
+                .trim_end_matches(['.', '!', '。', '！', ',', '，'])
+                .trim_end_matches(" please")
+                .trim_end_matches("吧")
+                .trim()
+                .to_string();
+            if !name.is_empty() && name.split_whitespace().count() <= 3 {
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
 /// Splits a taught command into steps: "dim the lights and close the blinds".
 pub fn split_commands(command: &str) -> Vec<String> {
     let mut parts = vec![command.to_string()];
@@ -310,6 +346,26 @@ pub fn split_commands(command: &str) -> Vec<String> {
         .map(|p| p.trim().trim_start_matches("and ").trim().to_string())
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// Whether `line` is `phrase` with at most three words (or, in Chinese, four
+/// characters) around it.
+fn contains_phrase(line: &str, phrase: &str) -> bool {
+    let Some(at) = line.find(phrase) else { return false };
+    let before = &line[..at];
+    let after = &line[at + phrase.len()..];
+    let boundary = |s: &str, at_end: bool| {
+        let c = if at_end { s.chars().last() } else { s.chars().next() };
+        c.is_none_or(|c| !c.is_alphanumeric() || crate::text::is_cjk(c))
+    };
+    if !boundary(before, true) || !boundary(after, false) {
+        return false;
+    }
+    let extra = |s: &str| {
+        let cjk = s.chars().filter(|&c| crate::text::is_cjk(c)).count();
+        s.split_whitespace().filter(|w| !w.chars().all(crate::text::is_cjk)).count() + cjk.div_ceil(2)
+    };
+    extra(before) + extra(after) <= 3
 }
 
 fn unit_vector(mut v: Vec<f32>) -> Vec<f32> {
@@ -339,5 +395,11 @@ mod tests {
         );
         assert_eq!(split_commands("把客厅调暗，然后关上窗帘"), vec!["把客厅调暗", "关上窗帘"]);
         assert_eq!(split_commands("start the vacuum"), vec!["start the vacuum"]);
+        assert!(contains_phrase("it's movie time", "movie time"));
+        assert!(contains_phrase("好了晚安", "晚安"));
+        assert!(!contains_phrase("no more movie timers", "movie time"));
+        assert!(!contains_phrase("turn off the lights in the living room at movie time now", "movie time"));
+        assert_eq!(name_after_cue("Call me Bob"), Some("Bob".to_string()));
+        assert_eq!(name_after_cue("我叫小明"), Some("小明".to_string()));
     }
 }

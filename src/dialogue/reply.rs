@@ -74,6 +74,10 @@ pub fn describe_state(state: &State, lang: Lang, celsius_to_user: &dyn Fn(f32) -
                 parts.push(say(lang, format!("at {b}%"), format!("亮度{b}%")));
             }
         }
+        if let Some(color) = &state.color {
+            let zh = crate::values::parse_color(color, Lang::En).map(|c| crate::values::color_name(&c, Lang::Zh));
+            parts.push(say(lang, color.clone(), zh.unwrap_or(color).to_string()));
+        }
     }
     if let Some(p) = state.position {
         parts.push(match (lang, p) {

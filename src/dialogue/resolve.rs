@@ -58,9 +58,15 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
             push_named(&mut m, mention.named);
         }
     }
+    let mentioned_names: Vec<String> =
+        m.devices.iter().flat_map(|&i| home.devices[i].names.iter().map(|n| canonical(n))).collect();
     for slot in slots {
         let value = slot.value.as_str();
-        let found_here = !home.names().find(value).is_empty() || !aliases.find(value).is_empty();
+        let key = canonical(value);
+        // A slot inside a name already found in the text ("bedside lamp" of "left bedside lamp") adds nothing.
+        let inside_found = !key.is_empty() && mentioned_names.iter().any(|n| n.contains(&key));
+        let found_here =
+            inside_found || !home.names().find(value).is_empty() || !aliases.find(value).is_empty();
         match slot.label.as_str() {
             "device" if !found_here => {
                 if let Some(class) = class_word(value) {
@@ -244,17 +250,35 @@ pub fn pick(home: &Home, aliases: &NameIndex, options: &[usize], answer: &str) -
         }
     }
     if picked.is_empty() {
-        for &i in options {
-            let name = canonical(&home.devices[i].names[0]);
-            if !canon.is_empty() && (name.contains(&canon) || canon.contains(&name)) {
-                picked.push(i);
-            }
-        }
-        if picked.len() > 1 {
-            picked.clear();
-        }
+        picked = by_shared_words(home, options, &canon);
     }
     picked.sort_unstable();
     picked.dedup();
     picked
+}
+
+/// The one option whose names share the most words (or, in Chinese, characters)
+/// with the answer: "the left one" picks "left bedside lamp", "左边的" picks "左边床头灯".
+fn by_shared_words(home: &Home, options: &[usize], canon: &str) -> Vec<usize> {
+    const FILLER: &[&str] = &["the", "one", "a", "please", "that", "this", "i", "mean", "it's", "is", "on", "in"];
+    let words: Vec<&str> = canon.split(' ').filter(|w| !w.is_empty() && !FILLER.contains(w)).collect();
+    let han: Vec<char> = canon.chars().filter(|&c| crate::text::is_cjk(c) && !"的个那这一".contains(c)).collect();
+    let score = |i: usize| -> usize {
+        home.devices[i]
+            .names
+            .iter()
+            .map(|name| {
+                let name = canonical(name);
+                let name_words: Vec<&str> = name.split(' ').collect();
+                words.iter().filter(|w| name_words.contains(w)).count() + han.iter().filter(|c| name.contains(**c)).count()
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let scores: Vec<usize> = options.iter().map(|&i| score(i)).collect();
+    let best = scores.iter().copied().max().unwrap_or(0);
+    if best == 0 || scores.iter().filter(|&&s| s == best).count() > 1 {
+        return Vec::new();
+    }
+    options.iter().zip(&scores).filter(|(_, s)| **s == best).map(|(&i, _)| i).collect()
 }

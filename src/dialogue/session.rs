@@ -36,6 +36,8 @@ pub enum Pending {
     TimerLength { name: Option<String> },
     /// "Delete everything about you?"
     ForgetMe,
+    /// "What should I call you?"
+    Name,
 }
 
 /// One user's conversation state.

@@ -189,7 +189,7 @@ impl Assistant {
             let left = duration(lang, t.left(now));
             match (&t.name, lang) {
                 (Some(n), Lang::En) => format!("{n} ({left} left)"),
-                (None, Lang::En) => format!("the {} timer ({left} left)", duration(lang, t.length)),
+                (None, Lang::En) => format!("the timer for {} ({left} left)", duration(lang, t.length)),
                 (Some(n), Lang::Zh) => format!("{n}（还剩{left}）"),
                 (None, Lang::Zh) => format!("{}的计时（还剩{left}）", duration(lang, t.length)),
             }

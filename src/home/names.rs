@@ -151,16 +151,19 @@ fn similarity(a: &[char], b: &[char]) -> f32 {
     }
     let longest = a.len().max(b.len()) as f32;
     let edit = 1.0 - levenshtein(a, b) as f32 / longest;
-    let overlap = if a.iter().chain(b).any(|&c| is_cjk(c)) {
+    let cjk = a.iter().chain(b).any(|&c| is_cjk(c));
+    let (overlap, part_of) = if cjk {
         let shared = a.iter().filter(|c| b.contains(c)).count() as f32;
-        shared / longest
+        (shared / longest, a.len() >= 2 && find_chars(b, a).is_some())
     } else {
         let aw: Vec<String> = split_words(a);
         let bw: Vec<String> = split_words(b);
-        let shared = aw.iter().filter(|w| bw.contains(w)).count() as f32;
-        shared / aw.len().max(bw.len()) as f32
+        let shared = aw.iter().filter(|w| bw.contains(w)).count();
+        (shared as f32 / aw.len().max(bw.len()) as f32, aw.len() >= 2 && shared == aw.len())
     };
-    edit.max(overlap * 0.9)
+    // "bedside lamp" is part of "left bedside lamp": a strong match, below an exact one.
+    let part = if part_of { 0.85 } else { 0.0 };
+    edit.max(overlap * 0.9).max(part)
 }
 
 fn split_words(chars: &[char]) -> Vec<String> {
@@ -214,6 +217,13 @@ mod tests {
         assert_eq!(index.rank("dsk lamp", 0.7)[0].0, Named::Device(0));
         assert_eq!(index.rank("Lunna", 0.7)[0].0, Named::Device(2));
         assert!(index.rank("spaceship", 0.7).is_empty());
+        let mut lamps = NameIndex::default();
+        lamps.add("left bedside lamp", Named::Device(0));
+        lamps.add("right bedside lamp", Named::Device(1));
+        lamps.add("左边床头灯", Named::Device(0));
+        let ranked = lamps.rank("bedside lamp", 0.75);
+        assert_eq!(ranked, vec![(Named::Device(0), 0.85), (Named::Device(1), 0.85)]);
+        assert_eq!(lamps.rank("床头灯", 0.75), vec![(Named::Device(0), 0.85)]);
         assert_eq!(canonical("客厅的"), "客厅");
     }
 }

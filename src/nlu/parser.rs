@@ -55,6 +55,10 @@ pub struct Parse {
     pub slots: Vec<Slot>,
     /// The sentence embedding (empty for text without tokens).
     pub embedding: Vec<f32>,
+    /// Words of the line.
+    pub n_words: usize,
+    /// Words not in the vocabulary (unknown, or cut into pieces).
+    pub n_unknown_words: usize,
 }
 
 /// A loaded model: network, tokeniser, labels and threshold.
@@ -130,7 +134,15 @@ impl Nlu {
         if tokens.is_empty() {
             let intent =
                 if self.labels.intent_id("out_of_scope").is_some() { "out_of_scope" } else { &self.labels.intents[0] };
-            return Ok(Parse { lang, intent: intent.to_string(), confidence: 0.0, slots: vec![], embedding: vec![] });
+            return Ok(Parse {
+                lang,
+                intent: intent.to_string(),
+                confidence: 0.0,
+                slots: vec![],
+                embedding: vec![],
+                n_words: 0,
+                n_unknown_words: 0,
+            });
         }
         let ids: Vec<u32> = tokens.iter().map(|t| t.id).collect();
         let raw = self.network.run(&ids)?;
@@ -146,7 +158,22 @@ impl Nlu {
                 end,
             })
             .collect();
-        Ok(Parse { lang, intent: self.labels.intents[intent].clone(), confidence, slots, embedding: raw.embedding })
+        let vocab = self.tokenizer.vocab();
+        let is_piece = |id: u32| vocab.token(id).is_some_and(|t| t.starts_with(crate::text::CONTINUATION));
+        let n_words = ids.iter().filter(|&&id| !is_piece(id)).count();
+        let n_unknown_words = (0..ids.len())
+            .filter(|&i| !is_piece(ids[i]))
+            .filter(|&i| ids[i] == vocab.unk_id() || ids.get(i + 1).is_some_and(|&next| is_piece(next)))
+            .count();
+        Ok(Parse {
+            lang,
+            intent: self.labels.intents[intent].clone(),
+            confidence,
+            slots,
+            embedding: raw.embedding,
+            n_words,
+            n_unknown_words,
+        })
     }
 }
 

@@ -1,0 +1,106 @@
+//! Word rules that settle what the model leaves open or gets wrong in
+//! ways the words make plain: the verb of a command the model did not
+//! recognise, a timer intent on a line that names no timer.
+
+use crate::nlu::Parse;
+
+use super::ops::Op;
+
+/// The device operation a command's verb names, if any.
+pub fn verb_op(canon: &str) -> Option<Op> {
+    let words: Vec<&str> = canon.split(' ').collect();
+    let has = |w: &str| words.contains(&w);
+    let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
+    if pair("turn", "on") || pair("switch", "on") || (has("turn") && has("on")) {
+        return Some(Op::TurnOn);
+    }
+    if pair("turn", "off") || pair("switch", "off") || (has("turn") && has("off")) || has("shut") && has("off") {
+        return Some(Op::TurnOff);
+    }
+    for (word, op) in [("unlock", Op::Unlock), ("lock", Op::Lock), ("open", Op::Open), ("close", Op::Close), ("dim", Op::BrightnessDown)] {
+        if has(word) {
+            return Some(op);
+        }
+    }
+    for (word, op) in [
+        ("解锁", Op::Unlock),
+        ("锁上", Op::Lock),
+        ("调暗", Op::BrightnessDown),
+        ("调亮", Op::BrightnessUp),
+        ("关掉", Op::TurnOff),
+        ("关闭", Op::TurnOff),
+        ("关上", Op::TurnOff),
+        ("关了", Op::TurnOff),
+        ("打开", Op::TurnOn),
+        ("开启", Op::TurnOn),
+        ("关", Op::TurnOff),
+        ("开", Op::TurnOn),
+    ] {
+        if canon.contains(word) {
+            return Some(op);
+        }
+    }
+    None
+}
+
+/// The object of a short command ("turn on the spaceship" -> "spaceship",
+/// "打开宇宙飞船" -> "宇宙飞船"), for naming a device the home does not have.
+pub fn verb_object(canon: &str) -> Option<String> {
+    const EN: &[&str] = &["turn on ", "turn off ", "switch on ", "switch off ", "open ", "close ", "unlock ", "lock ", "dim "];
+    const ZH: &[&str] = &["打开", "关掉", "关闭", "关上", "开启", "解锁", "锁上", "调暗", "调亮"];
+    let object = EN
+        .iter()
+        .find_map(|v| canon.strip_prefix(v))
+        .map(|rest| rest.trim_start_matches("the ").trim_start_matches("my ").to_string())
+        .or_else(|| {
+            let rest = canon.trim_start_matches("请").trim_start_matches("帮我").trim_start_matches('把');
+            ZH.iter().find_map(|v| rest.strip_prefix(v)).map(|r| r.trim_end_matches(['吧', '了', '啊']).to_string())
+        })?;
+    let n_words = object.split(' ').count();
+    (!object.is_empty() && n_words <= 3 && object.chars().count() <= 24).then_some(object)
+}
+
+/// Whether the words, more than the model, decide the line is about temperature.
+pub fn mentions_temperature(canon: &str) -> bool {
+    ["temperature", "warm", "cold", "hot", "degrees", "温度", "几度", "多热", "多冷"].iter().any(|w| canon.contains(w))
+}
+
+const TIMER_WORDS: &[&str] =
+    &["timer", "minute", "second", "hour", "countdown", "alarm", "计时", "分钟", "秒", "小时", "倒计时", "闹钟", "定时"];
+
+/// Whether the model's intent is about something the line never mentions
+/// (a timer without a timer word, a list without a list), so a device verb
+/// in it should decide instead.
+pub fn off_topic(intent: &str, canon: &str) -> bool {
+    if intent.starts_with("timer_") {
+        return !TIMER_WORDS.iter().any(|w| canon.contains(w));
+    }
+    matches!(intent, "out_of_scope" | "scene_activate" | "list_add" | "list_complete")
+}
+
+/// A timer intent corrected by its words: "cancel"/"取消" always cancels.
+pub fn settle_timer_intent(parse: &Parse, canon: &str) -> Parse {
+    let mut parse = parse.clone();
+    if parse.intent.starts_with("timer_") && parse.intent != "timer_cancel_all" {
+        let cancel = canon.split(' ').any(|w| matches!(w, "cancel" | "delete" | "remove"))
+            || ["取消", "删掉", "删除", "不要了"].iter().any(|w| canon.contains(w));
+        if cancel {
+            parse.intent = "timer_cancel".into();
+        }
+    }
+    parse
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_and_objects() {
+        assert_eq!(verb_op("turn on the spaceship"), Some(Op::TurnOn));
+        assert_eq!(verb_op("把所有设备都关了"), Some(Op::TurnOff));
+        assert_eq!(verb_object("turn on the spaceship"), Some("spaceship".into()));
+        assert_eq!(verb_object("打开宇宙飞船"), Some("宇宙飞船".into()));
+        assert_eq!(verb_object("what a day"), None);
+    }
+}
