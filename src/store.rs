@@ -116,3 +116,84 @@ mod tests {
         fs::remove_dir_all(dir).unwrap();
     }
 }
+
+/// How long the background writer waits after a write before the next one.
+const COALESCE: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Saves a file in the background: [`BackgroundWriter::save`] hands over the
+/// bytes and returns at once; a thread writes them with [`write_atomic`]. When
+/// saves come faster than the disk, only the newest bytes are written, at most one write per 200 ms. Dropping
+/// the writer waits until the last save is on disk.
+pub struct BackgroundWriter {
+    sender: Option<std::sync::mpsc::Sender<Vec<u8>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    errors: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl BackgroundWriter {
+    /// A writer for `path`.
+    pub fn new(path: PathBuf) -> Self {
+        let (sender, receiver) = std::sync::mpsc::channel::<Vec<u8>>();
+        let errors = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let thread_errors = errors.clone();
+        let thread = std::thread::spawn(move || {
+            while let Ok(mut bytes) = receiver.recv() {
+                while let Ok(newer) = receiver.try_recv() {
+                    bytes = newer;
+                }
+                if let Err(e) = write_atomic(&path, &bytes) {
+                    thread_errors.lock().expect("not poisoned").push(e.to_string());
+                }
+                // Saves arriving meanwhile are merged into one write.
+                std::thread::sleep(COALESCE);
+            }
+        });
+        BackgroundWriter { sender: Some(sender), thread: Some(thread), errors }
+    }
+
+    /// Queues `bytes` to be written.
+    pub fn save(&self, bytes: Vec<u8>) {
+        if let Some(sender) = &self.sender {
+            // The thread only ends when the sender is dropped, so this cannot fail.
+            let _ = sender.send(bytes);
+        }
+    }
+
+    /// Errors from earlier writes, since the last call.
+    pub fn take_errors(&self) -> Vec<String> {
+        std::mem::take(&mut *self.errors.lock().expect("not poisoned"))
+    }
+}
+
+impl Drop for BackgroundWriter {
+    fn drop(&mut self) {
+        self.sender.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for BackgroundWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackgroundWriter").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod background_tests {
+    use super::*;
+
+    #[test]
+    fn last_save_is_on_disk_after_drop() {
+        let dir = std::env::temp_dir().join(format!("hearth-bg-{}", std::process::id()));
+        let path = dir.join("state.json");
+        let writer = BackgroundWriter::new(path.clone());
+        for i in 0..100 {
+            writer.save(format!("{i}").into_bytes());
+        }
+        drop(writer);
+        assert_eq!(fs::read(&path).unwrap(), b"99");
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -135,6 +135,7 @@ fn run_transcript(path: &Path) -> Vec<String> {
                 fail(format!("unexpected events: {:?}", run.events));
             }
         } else if line == "restart" {
+            run.assistant.flush();
             run.assistant = assistant(&run.data_dir, &run.clock);
             run.events.clear();
             last = None;

@@ -83,6 +83,10 @@ pub fn chat(assistant: &mut Assistant, user: &str, output: Output) -> anyhow::Re
             eprintln!("hearth: {notice}");
         }
     }
+    assistant.flush();
+    for notice in assistant.take_notices() {
+        eprintln!("hearth: {notice}");
+    }
     stdout.flush()?;
     Ok(())
 }

@@ -268,11 +268,18 @@ pub fn framed_session<P: Read + Write + ?Sized>(
 
 /// A turn as a wire reply; texts too long for the wire are cut at a character boundary.
 fn wire_reply(id: u32, turn: &crate::dialogue::Turn) -> Reply {
-    let mut reply = Reply::new(id, &cut(&turn.intent, hearth_wire::MAX_INTENT_LEN), turn.confidence, &cut(&turn.reply, hearth_wire::MAX_TEXT_LEN))
-        .expect("fields were cut to their capacity");
+    let mut reply = Reply::new(
+        id,
+        &cut(&turn.intent, hearth_wire::MAX_INTENT_LEN),
+        turn.confidence,
+        &cut(&turn.reply, hearth_wire::MAX_TEXT_LEN),
+    )
+    .expect("fields were cut to their capacity");
     for slot in &turn.slots {
-        let Ok(slot) = Slot::new(&cut(&slot.label, hearth_wire::MAX_SLOT_LABEL_LEN), &cut(&slot.value, hearth_wire::MAX_SLOT_VALUE_LEN))
-        else {
+        let Ok(slot) = Slot::new(
+            &cut(&slot.label, hearth_wire::MAX_SLOT_LABEL_LEN),
+            &cut(&slot.value, hearth_wire::MAX_SLOT_VALUE_LEN),
+        ) else {
             continue;
         };
         if reply.try_push_slot(slot).is_err() {
@@ -285,10 +292,10 @@ fn wire_reply(id: u32, turn: &crate::dialogue::Turn) -> Reply {
             (Some(c), None) => format!("{} {}", action.device, c.as_str().unwrap_or("")),
             _ => action.device.clone(),
         });
-        if let Some(text) = text {
-            if reply.try_push_action(&cut(&text, hearth_wire::MAX_ACTION_LEN)).is_err() {
-                break;
-            }
+        if let Some(text) = text
+            && reply.try_push_action(&cut(&text, hearth_wire::MAX_ACTION_LEN)).is_err()
+        {
+            break;
         }
     }
     reply

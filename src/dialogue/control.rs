@@ -74,25 +74,26 @@ impl Assistant {
             op = Op::VolumeSet;
         }
         let follow = session.last.as_ref().filter(|_| self.follow_up_op_impl(session, text, parse).is_some()).cloned();
-        if let Some(last) = &follow {
-            if mentioned.class.is_none() && mentioned.devices.is_empty() {
-                mentioned.class = last.class;
-                // Without a class word, or when the class finds nothing there: the same kinds there.
-                let class_finds = last.class.is_some_and(|c| {
-                    (0..self.home.devices.len()).any(|i| {
-                        c.selects(&self.home.devices[i])
-                            && self.home.devices[i].area.is_some_and(|a| mentioned.areas.contains(&a))
-                    })
-                });
-                if !class_finds {
-                    let kinds: Vec<Kind> = last.devices.iter().map(|&i| self.home.devices[i].kind).collect();
-                    mentioned.class = None;
-                    mentioned.devices = (0..self.home.devices.len())
-                        .filter(|&i| kinds.contains(&self.home.devices[i].kind))
-                        .filter(|&i| self.home.devices[i].area.is_some_and(|a| mentioned.areas.contains(&a)))
-                        .collect();
-                    mentioned.all = true;
-                }
+        if let Some(last) = &follow
+            && mentioned.class.is_none()
+            && mentioned.devices.is_empty()
+        {
+            mentioned.class = last.class;
+            // Without a class word, or when the class finds nothing there: the same kinds there.
+            let class_finds = last.class.is_some_and(|c| {
+                (0..self.home.devices.len()).any(|i| {
+                    c.selects(&self.home.devices[i])
+                        && self.home.devices[i].area.is_some_and(|a| mentioned.areas.contains(&a))
+                })
+            });
+            if !class_finds {
+                let kinds: Vec<Kind> = last.devices.iter().map(|&i| self.home.devices[i].kind).collect();
+                mentioned.class = None;
+                mentioned.devices = (0..self.home.devices.len())
+                    .filter(|&i| kinds.contains(&self.home.devices[i].kind))
+                    .filter(|&i| self.home.devices[i].area.is_some_and(|a| mentioned.areas.contains(&a)))
+                    .collect();
+                mentioned.all = true;
             }
         }
         if let Some(area) = mentioned.areas.first() {
@@ -119,17 +120,22 @@ impl Assistant {
             }
         }
         let from_last = |op: Op| -> Vec<usize> {
-            session.last.as_ref().map(|l| l.devices.iter().copied().filter(|&i| op.accepts(&self.home.devices[i])).collect()).unwrap_or_default()
+            session
+                .last
+                .as_ref()
+                .map(|l| l.devices.iter().copied().filter(|&i| op.accepts(&self.home.devices[i])).collect())
+                .unwrap_or_default()
         };
         let mut devices: Vec<usize> = Vec::new();
         if mentioned.is_empty() && mentioned.unknown.is_none() {
             devices = from_last(op);
             // "把它关上" after opening the curtains: "it" keeps the devices, the verb adapts.
-            if devices.is_empty() && mentioned.reference {
-                if let Some(&other) = op.siblings().iter().find(|&&o| !from_last(o).is_empty()) {
-                    op = other;
-                    devices = from_last(op);
-                }
+            if devices.is_empty()
+                && mentioned.reference
+                && let Some(&other) = op.siblings().iter().find(|&&o| !from_last(o).is_empty())
+            {
+                op = other;
+                devices = from_last(op);
             }
         }
         if is_mute(&canon) && op == Op::VolumeSet {
@@ -140,10 +146,10 @@ impl Assistant {
         } else {
             self.value_for(session, op, text, parse, &mentioned, &devices)
         };
-        if value.is_none() {
-            if let Some(last) = follow.as_ref().filter(|l| l.op == op) {
-                value = last.value.clone();
-            }
+        if value.is_none()
+            && let Some(last) = follow.as_ref().filter(|l| l.op == op)
+        {
+            value = last.value.clone();
         }
         if let Some(value) = &value {
             record_value(turn, value, session.profile.prefs.unit);
@@ -295,11 +301,8 @@ impl Assistant {
         let canon = canonical(text);
         let usual = is_usual(&canon);
         let from_usual = |setting: &str| -> Option<String> {
-            let device = m
-                .devices
-                .first()
-                .or(targets.first())
-                .or(session.last.as_ref().and_then(|l| l.devices.first()))?;
+            let device =
+                m.devices.first().or(targets.first()).or(session.last.as_ref().and_then(|l| l.devices.first()))?;
             session.profile.usual(&self.home.devices[*device].id, setting).map(str::to_string)
         };
         let unit = match session.profile.prefs.unit {
@@ -859,7 +862,9 @@ impl Assistant {
 
 /// Words that ask for the value a person usually chooses.
 pub(super) fn is_usual(canon: &str) -> bool {
-    ["usual", "as always", "the same as always", "老样子", "平常", "惯常", "往常", "习惯"].iter().any(|w| canon.contains(w))
+    ["usual", "as always", "the same as always", "老样子", "平常", "惯常", "往常", "习惯"]
+        .iter()
+        .any(|w| canon.contains(w))
 }
 
 /// A yes/no or wh- question, as opposed to a (polite) command.
@@ -868,8 +873,10 @@ pub(super) fn is_question(text: &str, canon: &str) -> bool {
     if canon.starts_with("what about") || canon.starts_with("how about") {
         return false;
     }
-    matches!(first, "is" | "are" | "was" | "were" | "did" | "does" | "do" | "what" | "what's" | "whats" | "which" | "how" | "how's")
-        || ["吗", "了没", "没有？", "是不是", "什么", "多少", "几度", "怎么样"].iter().any(|w| canon.contains(w))
+    matches!(
+        first,
+        "is" | "are" | "was" | "were" | "did" | "does" | "do" | "what" | "what's" | "whats" | "which" | "how" | "how's"
+    ) || ["吗", "了没", "没有？", "是不是", "什么", "多少", "几度", "怎么样"].iter().any(|w| canon.contains(w))
         || (text.trim_end().ends_with(['?', '？']) && !matches!(first, "can" | "could" | "would" | "will" | "please"))
 }
 

@@ -92,6 +92,13 @@ impl Assistant {
         self.sessions.insert(user.to_string(), session);
     }
 
+    /// Writes the home state to disk now and waits for it (at shutdown).
+    pub fn flush(&mut self) {
+        if let Err(e) = self.home.save_now() {
+            self.notices.push(format!("could not save the home state: {e}"));
+        }
+    }
+
     /// The name `user` asked to be called, if any.
     pub fn user_name(&mut self, user: &str) -> Option<String> {
         let session = self.take_session(user);
@@ -105,7 +112,8 @@ impl Assistant {
         let text = text.trim();
         if text.is_empty() {
             let lang = self.last_lang.get(user).copied().unwrap_or(Lang::En);
-            let reply = say(lang, "I'm listening. Say \"help\" to hear what I can do.", "我在听。说“帮助”听听我能做什么。");
+            let reply =
+                say(lang, "I'm listening. Say \"help\" to hear what I can do.", "我在听。说“帮助”听听我能做什么。");
             return Turn::bare(text, lang, reply);
         }
         let lang = detect_lang(text);
@@ -210,10 +218,11 @@ impl Assistant {
         // however sure the model is ("asdf qwerty zzz").
         let gibberish = parse.n_unknown_words * 2 >= parse.n_words.max(1) && mentioned.is_empty();
         // "set it to my usual": whatever the model thought, the usual value of the last devices.
-        if control::is_usual(&crate::home::canonical(text)) && Op::from_intent(&parse.intent).is_none() {
-            if let Some(op) = session.last.as_ref().and_then(|l| self.usual_op(session, &l.devices)) {
-                return self.device_op(session, user, op, text, parse, turn);
-            }
+        if control::is_usual(&crate::home::canonical(text))
+            && Op::from_intent(&parse.intent).is_none()
+            && let Some(op) = session.last.as_ref().and_then(|l| self.usual_op(session, &l.devices))
+        {
+            return self.device_op(session, user, op, text, parse, turn);
         }
         let canon = crate::home::canonical(text);
         let mut device_op = Op::from_intent(&parse.intent);
@@ -230,13 +239,14 @@ impl Assistant {
         }
         // An unsure device command naming a device the home lacks still gets "I don't know X".
         let unknown_device = device_op.is_some() && mentioned.unknown.is_some();
-        if device_op.is_none() && mentioned.is_empty() && !gibberish {
-            if let (Some(op), Some(object)) = (verb, rules::verb_object(&canon)) {
-                if !confident || parse.intent == "out_of_scope" {
-                    turn.reply = self.unknown_device(&object, op, lang);
-                    return;
-                }
-            }
+        if device_op.is_none()
+            && mentioned.is_empty()
+            && !gibberish
+            && let (Some(op), Some(object)) = (verb, rules::verb_object(&canon))
+            && (!confident || parse.intent == "out_of_scope")
+        {
+            turn.reply = self.unknown_device(&object, op, lang);
+            return;
         }
         if gibberish || !(confident || unknown_device || device_op.is_some() && !mentioned.is_empty()) {
             turn.reply = not_understood(lang, text);

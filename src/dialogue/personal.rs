@@ -298,9 +298,8 @@ impl Assistant {
 /// The name after "call me", "my name is", "我叫" and the like, when the
 /// model did not mark it.
 fn name_after_cue(text: &str) -> Option<String> {
-    const CUES: &[&str] = &[
-        "call me ", "my name is ", "my name's ", "i'm ", "i am ", "name me ", "我叫", "叫我", "我的名字是", "我是",
-    ];
+    const CUES: &[&str] =
+        &["call me ", "my name is ", "my name's ", "i'm ", "i am ", "name me ", "我叫", "叫我", "我的名字是", "我是"];
     let lower = text.to_lowercase();
     for cue in CUES {
         if let Some(at) = lower.find(cue) {

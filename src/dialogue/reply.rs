@@ -69,10 +69,8 @@ pub fn describe_state(state: &State, lang: Lang, celsius_to_user: &dyn Fn(f32) -
     let mut parts: Vec<String> = Vec::new();
     if let Some(on) = state.on {
         parts.push(say(lang, if on { "on" } else { "off" }, if on { "开着" } else { "关着" }));
-        if on {
-            if let Some(b) = state.brightness {
-                parts.push(say(lang, format!("at {b}%"), format!("亮度{b}%")));
-            }
+        if on && let Some(b) = state.brightness {
+            parts.push(say(lang, format!("at {b}%"), format!("亮度{b}%")));
         }
         if let Some(color) = &state.color {
             let zh = crate::values::parse_color(color, Lang::En).map(|c| crate::values::color_name(&c, Lang::Zh));
@@ -105,14 +103,14 @@ pub fn describe_state(state: &State, lang: Lang, celsius_to_user: &dyn Fn(f32) -
             if cleaning { "正在清扫" } else { "在充电座上" },
         ));
     }
-    if let (Some(true), Some(playing)) = (state.on, &state.playing) {
-        if !playing.is_empty() {
-            let paused = state.paused == Some(true);
-            parts.push(match lang {
-                Lang::En => format!("{} {playing}", if paused { "paused on" } else { "playing" }),
-                Lang::Zh => format!("{}{playing}", if paused { "暂停在" } else { "正在播放" }),
-            });
-        }
+    if let (Some(true), Some(playing)) = (state.on, &state.playing)
+        && !playing.is_empty()
+    {
+        let paused = state.paused == Some(true);
+        parts.push(match lang {
+            Lang::En => format!("{} {playing}", if paused { "paused on" } else { "playing" }),
+            Lang::Zh => format!("{}{playing}", if paused { "暂停在" } else { "正在播放" }),
+        });
     }
     match lang {
         Lang::En => parts.join(", "),

@@ -65,8 +65,7 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
         let key = canonical(value);
         // A slot inside a name already found in the text ("bedside lamp" of "left bedside lamp") adds nothing.
         let inside_found = !key.is_empty() && mentioned_names.iter().any(|n| n.contains(&key));
-        let found_here =
-            inside_found || !home.names().find(value).is_empty() || !aliases.find(value).is_empty();
+        let found_here = inside_found || !home.names().find(value).is_empty() || !aliases.find(value).is_empty();
         match slot.label.as_str() {
             "device" if !found_here => {
                 if let Some(class) = class_word(value) {
@@ -270,7 +269,8 @@ fn by_shared_words(home: &Home, options: &[usize], canon: &str) -> Vec<usize> {
             .map(|name| {
                 let name = canonical(name);
                 let name_words: Vec<&str> = name.split(' ').collect();
-                words.iter().filter(|w| name_words.contains(w)).count() + han.iter().filter(|c| name.contains(**c)).count()
+                words.iter().filter(|w| name_words.contains(w)).count()
+                    + han.iter().filter(|c| name.contains(**c)).count()
             })
             .max()
             .unwrap_or(0)

@@ -17,7 +17,13 @@ pub fn verb_op(canon: &str) -> Option<Op> {
     if pair("turn", "off") || pair("switch", "off") || (has("turn") && has("off")) || has("shut") && has("off") {
         return Some(Op::TurnOff);
     }
-    for (word, op) in [("unlock", Op::Unlock), ("lock", Op::Lock), ("open", Op::Open), ("close", Op::Close), ("dim", Op::BrightnessDown)] {
+    for (word, op) in [
+        ("unlock", Op::Unlock),
+        ("lock", Op::Lock),
+        ("open", Op::Open),
+        ("close", Op::Close),
+        ("dim", Op::BrightnessDown),
+    ] {
         if has(word) {
             return Some(op);
         }
@@ -46,7 +52,8 @@ pub fn verb_op(canon: &str) -> Option<Op> {
 /// The object of a short command ("turn on the spaceship" -> "spaceship",
 /// "打开宇宙飞船" -> "宇宙飞船"), for naming a device the home does not have.
 pub fn verb_object(canon: &str) -> Option<String> {
-    const EN: &[&str] = &["turn on ", "turn off ", "switch on ", "switch off ", "open ", "close ", "unlock ", "lock ", "dim "];
+    const EN: &[&str] =
+        &["turn on ", "turn off ", "switch on ", "switch off ", "open ", "close ", "unlock ", "lock ", "dim "];
     const ZH: &[&str] = &["打开", "关掉", "关闭", "关上", "开启", "解锁", "锁上", "调暗", "调亮"];
     let object = EN
         .iter()
@@ -65,8 +72,21 @@ pub fn mentions_temperature(canon: &str) -> bool {
     ["temperature", "warm", "cold", "hot", "degrees", "温度", "几度", "多热", "多冷"].iter().any(|w| canon.contains(w))
 }
 
-const TIMER_WORDS: &[&str] =
-    &["timer", "minute", "second", "hour", "countdown", "alarm", "计时", "分钟", "秒", "小时", "倒计时", "闹钟", "定时"];
+const TIMER_WORDS: &[&str] = &[
+    "timer",
+    "minute",
+    "second",
+    "hour",
+    "countdown",
+    "alarm",
+    "计时",
+    "分钟",
+    "秒",
+    "小时",
+    "倒计时",
+    "闹钟",
+    "定时",
+];
 
 /// Whether the model's intent is about something the line never mentions
 /// (a timer without a timer word, a list without a list), so a device verb

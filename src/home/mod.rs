@@ -38,6 +38,7 @@ pub struct Home {
     pub lists: BTreeMap<String, Vec<String>>,
     names: NameIndex,
     state_file: Option<PathBuf>,
+    writer: Option<store::BackgroundWriter>,
 }
 
 /// What a state file holds.
@@ -100,6 +101,7 @@ impl Home {
             lists: BTreeMap::new(),
             names,
             state_file: None,
+            writer: None,
         }
     }
 
@@ -143,16 +145,34 @@ impl Home {
         }
     }
 
-    /// Saves the current state, if a state file was set.
-    pub fn save(&self) -> Result<(), StoreError> {
+    /// Saves the current state, if a state file was set. The write happens
+    /// in the background (atomically, flushed to disk); errors of earlier
+    /// writes are returned by the next call.
+    pub fn save(&mut self) -> Result<(), StoreError> {
         let Some(file) = &self.state_file else { return Ok(()) };
+        let writer = self.writer.get_or_insert_with(|| store::BackgroundWriter::new(file.clone()));
+        if let Some(error) = writer.take_errors().into_iter().next() {
+            return Err(StoreError::Io { what: "saving", path: file.clone(), source: std::io::Error::other(error) });
+        }
+        let bytes = self.state_bytes();
+        self.writer.as_ref().expect("just set").save(bytes);
+        Ok(())
+    }
+
+    /// Saves the current state now, waiting until it is on disk.
+    pub fn save_now(&mut self) -> Result<(), StoreError> {
+        self.writer.take();
+        let Some(file) = &self.state_file else { return Ok(()) };
+        store::write_atomic(file, &self.state_bytes())
+    }
+
+    fn state_bytes(&self) -> Vec<u8> {
         let saved = SavedState {
             version: STATE_VERSION,
             devices: self.devices.iter().map(|d| (d.id.clone(), d.state.clone())).collect(),
             lists: self.lists.clone(),
         };
-        let bytes = serde_json::to_vec_pretty(&saved).expect("state serialises");
-        store::write_atomic(file, &bytes)
+        serde_json::to_vec_pretty(&saved).expect("state serialises")
     }
 
     /// The names of the home file.
@@ -251,6 +271,7 @@ kind = "light"
         assert_eq!(home.persist_to(&file).unwrap(), None);
         home.apply(0, Command::SetBrightness(30));
         home.save().unwrap();
+        drop(home);
         let mut again = Home::parse(HOME, Path::new("home.toml")).unwrap();
         again.persist_to(&file).unwrap();
         assert_eq!(again.devices[0].state.brightness, Some(30));
