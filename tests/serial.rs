@@ -167,3 +167,42 @@ fn framed_mode_with_noise_and_replug() {
     let reply = ask(&mut link_port, 3, "ana", "turn it off");
     assert!(reply.text.contains("Turned off the kitchen light"), "{:?}", reply.text);
 }
+
+#[test]
+fn noise_between_a_thousand_frames() {
+    use rand::{Rng, SeedableRng};
+    let (_hub, (port, _device), _) = start("noise", "framed");
+    let mut link_port = framed(port);
+    link_port.send(&Message::Hello(Hello::new("test"))).unwrap();
+    assert!(matches!(recv(&mut link_port), Message::Hello(_)));
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    link_port.get_mut().set_timeout(Duration::from_millis(1)).unwrap();
+    let mut noise_left = 10_000usize;
+    let mut pongs = Vec::new();
+    for id in 0..1000u32 {
+        let n = if id == 999 { noise_left } else { rng.random_range(0..=20).min(noise_left) };
+        noise_left -= n;
+        let noise: Vec<u8> = (0..n).map(|_| rng.random()).collect();
+        link_port.get_mut().write_all(&noise).unwrap();
+        link_port.send(&Message::Ping { id }).unwrap();
+        // Read what has arrived so far without waiting, so the pty never fills up.
+        while let Ok(Ok(message)) = link_port.recv() {
+            if let Message::Pong { id } = message {
+                pongs.push(id);
+            }
+        }
+    }
+    link_port.get_mut().set_timeout(Duration::from_millis(100)).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pongs.len() < 1000 && Instant::now() < deadline {
+        match link_port.recv() {
+            Ok(Ok(Message::Pong { id })) => pongs.push(id),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(e) => panic!("reading: {e}"),
+        }
+    }
+    pongs.sort_unstable();
+    pongs.dedup();
+    assert_eq!(pongs.len(), 1000, "every ping after noise is answered");
+}

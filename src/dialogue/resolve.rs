@@ -52,9 +52,19 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
     let mut m = Mentioned::default();
     let canon = canonical(text);
     let mut covered: Vec<(usize, usize)> = Vec::new();
+    let canon_chars: Vec<char> = canon.chars().collect();
     for index in [home.names(), aliases] {
         for mention in index.find(text) {
             covered.push((mention.start, mention.end));
+            if mention.plural && matches!(mention.named, Named::Device(_)) {
+                // "the bedroom lights" is every light in the bedroom, not the one named "bedroom light".
+                let span: String = canon_chars[mention.start..mention.end].iter().collect();
+                if let Some((area, class)) = area_and_class(home, &span) {
+                    push_named(&mut m, Named::Area(area));
+                    m.class = Some(class);
+                    continue;
+                }
+            }
             push_named(&mut m, mention.named);
         }
     }
@@ -101,6 +111,14 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
         || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w));
     m.devices.dedup();
     m
+}
+
+/// "bedroom lights" read as an area name followed by a plural class word.
+fn area_and_class(home: &Home, span: &str) -> Option<(usize, ClassWord)> {
+    let (head, last) = span.rsplit_once(' ')?;
+    let class = class_word(last).filter(|c| c.plural)?;
+    let area = (0..home.areas.len()).find(|&a| home.areas[a].names.iter().any(|n| canonical(n) == head))?;
+    Some((area, class))
 }
 
 fn push_named(m: &mut Mentioned, named: Named) {

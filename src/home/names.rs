@@ -26,6 +26,8 @@ pub struct Mention {
     pub start: usize,
     /// One past the last character.
     pub end: usize,
+    /// The name was found with a plural `s` added ("lamps" for "lamp").
+    pub plural: bool,
 }
 
 /// A searchable list of names.
@@ -53,11 +55,13 @@ impl NameIndex {
             let mut from = 0;
             while let Some(at) = find_chars(&chars[from..], key).map(|i| i + from) {
                 let mut end = at + key.len();
-                if end < chars.len() && chars[end] == 's' && key.last().is_some_and(|c| c.is_ascii_alphabetic()) {
+                let plural =
+                    end < chars.len() && chars[end] == 's' && key.last().is_some_and(|c| c.is_ascii_alphabetic());
+                if plural {
                     end += 1;
                 }
                 if is_boundary(&chars, at, end) {
-                    found.push(Mention { named: *named, start: at, end });
+                    found.push(Mention { named: *named, start: at, end, plural });
                 }
                 from = at + 1;
             }
