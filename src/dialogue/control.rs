@@ -811,15 +811,18 @@ fn trim_float(v: f32) -> String {
 
 /// Whether a state matches an asked word ("on", "locked", "开着").
 fn state_matches(state: &crate::home::State, word: &str) -> Option<bool> {
-    Some(match word {
-        "on" | "开着" | "开" | "亮着" => state.on? || state.position.is_some_and(|p| p > 0),
-        "off" | "关着" | "关" | "灭" => !state.on?,
-        "open" | "opened" | "打开" | "开着的" => state.position? > 0 || state.locked == Some(false),
-        "closed" | "shut" | "关上" | "关好" => state.position? == 0,
-        "locked" | "锁着" | "锁好" | "锁上" | "锁了" => state.locked?,
-        "unlocked" | "没锁" | "开着锁" => !state.locked?,
-        _ => return None,
-    })
+    let open = state.position.map(|p| p > 0);
+    let unlocked = state.locked.map(|l| !l);
+    let open_like = state.on.or(open).or(unlocked);
+    match word {
+        "on" | "开着" | "开" | "亮着" | "打开" | "开了" => open_like,
+        "off" | "关着" | "关" | "关了" | "灭" | "灭了" | "关上" | "关好" => open_like.map(|o| !o),
+        "open" | "opened" => open.or(unlocked).or(state.on),
+        "closed" | "shut" => open.or(unlocked).or(state.on).map(|o| !o),
+        "locked" | "锁" | "锁着" | "锁好" | "锁上" | "锁了" => state.locked,
+        "unlocked" | "没锁" => unlocked,
+        _ => None,
+    }
 }
 
 pub(super) fn capitalise(text: &str) -> String {

@@ -225,6 +225,11 @@ impl Assistant {
             return self.device_op(session, user, op, text, parse, turn);
         }
         let canon = crate::home::canonical(text);
+        if rules::asks_reply_length(&canon) && !parse.intent.starts_with("set_pref") {
+            let mut preference = parse.clone();
+            preference.intent = "set_preference".into();
+            return self.personal(session, user, text, &preference, turn);
+        }
         let mut device_op = Op::from_intent(&parse.intent);
         // The model mixes up some intents that the words settle: a timer
         // without any timer word is a device command ("把所有设备都关了"); a

@@ -79,6 +79,8 @@ impl Assistant {
         let canon = canonical(text);
         let has =
             |words: &[&str]| words.iter().any(|w| setting.contains(w) || (setting.is_empty() && canon.contains(w)));
+        // Reply length is often said around the setting word ("keep your answers short").
+        let says = |words: &[&str]| words.iter().any(|w| setting.contains(w) || canon.contains(w));
         let prefs = &mut session.profile.prefs;
         let reply = if has(&["fahrenheit", "imperial", "华氏"]) {
             prefs.unit = Unit::Fahrenheit;
@@ -86,10 +88,11 @@ impl Assistant {
         } else if has(&["celsius", "centigrade", "metric", "摄氏"]) {
             prefs.unit = Unit::Celsius;
             say(lang, "OK, I'll use Celsius.", "好的，以后用摄氏度。")
-        } else if has(&["short", "brief", "concise", "简短", "简单"]) {
+        } else if says(&["short", "brief", "concise", "简短", "简单", "少说"]) {
             prefs.verbosity = Verbosity::Short;
             say(lang, "OK, short replies.", "好的，以后回答简短一些。")
-        } else if has(&["detailed", "longer", "verbose", "chatty", "casual", "详细", "啰嗦"]) {
+        } else if says(&["detailed", "longer", "verbose", "chatty", "chattier", "casual", "详细", "啰嗦", "多说"])
+        {
             prefs.verbosity = Verbosity::Chatty;
             say(lang, "OK, I'll be chattier.", "好的，以后多说几句。")
         } else if has(&["temperature", "温度"]) {

@@ -122,5 +122,19 @@ mod tests {
         assert_eq!(verb_object("turn on the spaceship"), Some("spaceship".into()));
         assert_eq!(verb_object("打开宇宙飞船"), Some("宇宙飞船".into()));
         assert_eq!(verb_object("what a day"), None);
+        assert!(asks_reply_length("be more chatty"));
+        assert!(asks_reply_length("说话简短一点"));
+        assert!(!asks_reply_length("turn on the short lamp"));
     }
+}
+
+/// Whether the line asks for shorter or longer replies ("be more chatty",
+/// "keep your answers short", "说话简短一点"), which the model may not see.
+pub fn asks_reply_length(canon: &str) -> bool {
+    let length = [
+        "chatty", "chattier", "verbose", "detailed", "shorter", "short", "brief", "concise", "简短", "详细", "啰嗦",
+        "多说", "少说",
+    ];
+    let about = ["answer", "repl", "talk", "be ", "speak", "response", "说话", "回答", "回复"];
+    length.iter().any(|w| canon.contains(w)) && about.iter().any(|w| canon.contains(w))
 }
