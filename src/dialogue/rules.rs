@@ -111,6 +111,17 @@ pub fn settle_timer_intent(parse: &Parse, canon: &str) -> Parse {
     parse
 }
 
+/// Whether the line asks for shorter or longer replies ("be more chatty",
+/// "keep your answers short", "说话简短一点"), which the model may not see.
+pub fn asks_reply_length(canon: &str) -> bool {
+    let length = [
+        "chatty", "chattier", "verbose", "detailed", "shorter", "short", "brief", "concise", "简短", "详细", "啰嗦",
+        "多说", "少说",
+    ];
+    let about = ["answer", "repl", "talk", "be ", "speak", "response", "说话", "回答", "回复"];
+    length.iter().any(|w| canon.contains(w)) && about.iter().any(|w| canon.contains(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,15 +137,4 @@ mod tests {
         assert!(asks_reply_length("说话简短一点"));
         assert!(!asks_reply_length("turn on the short lamp"));
     }
-}
-
-/// Whether the line asks for shorter or longer replies ("be more chatty",
-/// "keep your answers short", "说话简短一点"), which the model may not see.
-pub fn asks_reply_length(canon: &str) -> bool {
-    let length = [
-        "chatty", "chattier", "verbose", "detailed", "shorter", "short", "brief", "concise", "简短", "详细", "啰嗦",
-        "多说", "少说",
-    ];
-    let about = ["answer", "repl", "talk", "be ", "speak", "response", "说话", "回答", "回复"];
-    length.iter().any(|w| canon.contains(w)) && about.iter().any(|w| canon.contains(w))
 }
