@@ -3,8 +3,8 @@
 
 use hearth::text::Lang;
 use hearth::values::{
-    Level, TempUnit, color_name, parse_color, parse_duration, parse_number, parse_percent, parse_temperature,
-    parse_time, parse_volume, resolve_unit,
+    Level, TempUnit, chinese_numeral, color_name, english_words, parse_color, parse_duration, parse_number,
+    parse_percent, parse_temperature, parse_time, parse_volume, resolve_unit,
 };
 
 /// Runs the reader named `kind` on `text` and writes its result as a short
@@ -185,66 +185,6 @@ fn temperature_units_resolve_to_celsius() {
     assert!(near(celsius("68", TempUnit::Fahrenheit), 20.0));
     assert!(near(celsius("21", TempUnit::Fahrenheit), 21.0));
     assert!(near(celsius("华氏68度", TempUnit::Celsius), 20.0));
-}
-
-/// English words for `0..=999`, by the corpus generator's rules
-/// (`train/src/corpus/numbers.rs`).
-fn english_words(n: u32) -> String {
-    const ONES: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-    match n {
-        0..=19 => ONES[n as usize].to_string(),
-        20..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
-        20..=99 => format!("{} {}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
-        _ if n.is_multiple_of(100) => format!("{} hundred", ONES[(n / 100 % 10) as usize]),
-        _ => format!("{} hundred and {}", ONES[(n / 100 % 10) as usize], english_words(n % 100)),
-    }
-}
-
-/// Chinese numerals for `0..=999`, by the corpus generator's rules; with
-/// `liang`, a leading 2 is `两`.
-fn chinese_numeral(n: u32, liang: bool) -> String {
-    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-    let (hundreds, tens, ones) = (n / 100 % 10, n / 10 % 10, n % 10);
-    let mut out = String::new();
-    if hundreds > 0 {
-        out.push(if liang && hundreds == 2 { '两' } else { DIGITS[hundreds as usize] });
-        out.push('百');
-        if tens == 0 && ones > 0 {
-            out.push('零');
-        }
-    }
-    if tens > 0 {
-        if hundreds > 0 || tens > 1 {
-            out.push(DIGITS[tens as usize]);
-        }
-        out.push('十');
-    }
-    if ones > 0 || n == 0 {
-        out.push(if liang && ones == 2 && n < 10 { '两' } else { DIGITS[ones as usize] });
-    }
-    out
 }
 
 #[test]

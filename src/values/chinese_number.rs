@@ -215,6 +215,36 @@ fn parse_decimal(text: &str) -> Option<f64> {
     Some(value)
 }
 
+/// The Chinese digits, by value.
+const WRITTEN_DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// Chinese numerals for `0..=999` (十五, 二十五, 一百零五). With `liang`, a
+/// leading 2 is written 两, as before a measure word (两个小时, 两百).
+pub fn chinese_numeral(n: u32, liang: bool) -> String {
+    let hundreds = n / 100 % 10;
+    let tens = n / 10 % 10;
+    let ones = n % 10;
+    let mut out = String::new();
+    if hundreds > 0 {
+        out.push(if liang && hundreds == 2 { '两' } else { WRITTEN_DIGITS[hundreds as usize] });
+        out.push('百');
+        if tens == 0 && ones > 0 {
+            out.push('零');
+        }
+    }
+    if tens > 0 {
+        if hundreds > 0 || tens > 1 {
+            out.push(WRITTEN_DIGITS[tens as usize]);
+        }
+        out.push('十');
+    }
+    if ones > 0 || n == 0 {
+        let lone_two = liang && ones == 2 && n < 10;
+        out.push(if lone_two { '两' } else { WRITTEN_DIGITS[ones as usize] });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

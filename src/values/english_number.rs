@@ -29,6 +29,19 @@ const SMALL_NUMBERS: [&str; 20] = [
 /// The words for the tens, by value divided by ten (`twenty` is at 2).
 const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
+/// Writes `0..=999` in English words: "twenty one", "one hundred and five".
+/// The corpus generator writes numbers with this, so the reader below reads
+/// back every form it writes.
+pub fn english_words(n: u32) -> String {
+    match n {
+        0..=19 => SMALL_NUMBERS[n as usize].to_string(),
+        20..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
+        20..=99 => format!("{} {}", TENS[(n / 10) as usize], SMALL_NUMBERS[(n % 10) as usize]),
+        _ if n.is_multiple_of(100) => format!("{} hundred", SMALL_NUMBERS[(n / 100 % 10) as usize]),
+        _ => format!("{} hundred and {}", SMALL_NUMBERS[(n / 100 % 10) as usize], english_words(n % 100)),
+    }
+}
+
 /// Reads cleaned, lower-case English number words: `twenty one`,
 /// `twenty-one`, `a hundred`, `one hundred and five`, `two thousand`,
 /// `a dozen`, `one and a half`, `2 and a half`, `twenty one point five`,

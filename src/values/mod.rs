@@ -30,8 +30,10 @@ mod temperature;
 mod time_of_day;
 
 pub use amount::{Level, VOLUME_STEPS_MAX, parse_percent, parse_volume};
+pub use chinese_number::chinese_numeral;
 pub use color::{CUSTOM_COLOR_NAME, Color, color_name, parse_color};
 pub use duration::parse_duration;
+pub use english_number::english_words;
 pub use number::parse_number;
 pub use temperature::{TempUnit, Temperature, parse_temperature, resolve_unit, to_celsius, to_fahrenheit};
 pub use time_of_day::{TimeOfDay, parse_time};

@@ -4,68 +4,7 @@ use hearth::text::Lang;
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-const ONES: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-const ZH_DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/// English words for `0..=999` ("twenty one", "one hundred and five").
-pub fn english_words(n: u32) -> String {
-    match n {
-        0..=19 => ONES[n as usize].to_string(),
-        20..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
-        20..=99 => format!("{} {}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
-        _ if n.is_multiple_of(100) => format!("{} hundred", ONES[(n / 100 % 10) as usize]),
-        _ => format!("{} hundred and {}", ONES[(n / 100 % 10) as usize], english_words(n % 100)),
-    }
-}
-
-/// Chinese numerals for `0..=999` (十五, 二十五, 一百零五). With `liang`, a
-/// leading 2 is written 两, as before a measure word (两个小时, 两百).
-pub fn chinese_numeral(n: u32, liang: bool) -> String {
-    let hundreds = n / 100 % 10;
-    let tens = n / 10 % 10;
-    let ones = n % 10;
-    let mut out = String::new();
-    if hundreds > 0 {
-        out.push(if liang && hundreds == 2 { '两' } else { ZH_DIGITS[hundreds as usize] });
-        out.push('百');
-        if tens == 0 && ones > 0 {
-            out.push('零');
-        }
-    }
-    if tens > 0 {
-        if hundreds > 0 || tens > 1 {
-            out.push(ZH_DIGITS[tens as usize]);
-        }
-        out.push('十');
-    }
-    if ones > 0 || n == 0 {
-        let lone_two = liang && ones == 2 && n < 10;
-        out.push(if lone_two { '两' } else { ZH_DIGITS[ones as usize] });
-    }
-    out
-}
+pub use hearth::values::{chinese_numeral, english_words};
 
 /// A number a person would pick for a level from 1 to 100: mostly round.
 fn level(rng: &mut impl Rng) -> u32 {
