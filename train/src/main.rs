@@ -1,15 +1,19 @@
 //! `hearth-train`: the offline model pipeline.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hearth::labels::Labels;
 use hearth::text::TokenizerOptions;
 use hearth_train::corpus::{self, CorpusConfig};
+use hearth_train::experiment::Setting;
+use hearth_train::learning_curve::{self, CurveJob};
 use hearth_train::pipeline::{TrainJob, run};
 use hearth_train::report::{markdown, write_report};
 use hearth_train::trainer::TrainConfig;
+use hearth_train::tune::{self, SearchSpace, TuneJob};
 use hearth_train::vocab_build::VocabConfig;
 
 #[derive(Parser)]
@@ -56,6 +60,10 @@ enum Command {
         #[arg(required = true)]
         data: Vec<PathBuf>,
     },
+    /// Random search of model size, vocabulary and training settings on dev.
+    Tune(TuneArgs),
+    /// Train one setting on growing shares of the training data.
+    LearningCurve(CurveArgs),
     /// Train and score on a public benchmark with the same trainer.
     Bench {
         /// snips, cais, massive or hwu64.
@@ -86,15 +94,55 @@ enum Command {
 
 #[derive(clap::Args)]
 struct TrainArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// The model folder to write.
+    #[arg(long, short, default_value = "models")]
+    out: PathBuf,
+    /// Also learn intents from MASSIVE en-US in this public data folder.
+    #[arg(long)]
+    public: Option<PathBuf>,
+}
+
+/// Where the corpus comes from and how it is tokenised.
+#[derive(clap::Args)]
+struct DataArgs {
     /// Folder with templates/, pools/ and natural/.
     #[arg(long, default_value = "train/corpus")]
     source: PathBuf,
     /// Label inventory.
     #[arg(long, default_value = "models/labels.toml")]
     labels: PathBuf,
-    /// The model folder to write.
-    #[arg(long, short, default_value = "models")]
-    out: PathBuf,
+    /// Drop stop words before the model.
+    #[arg(long)]
+    stop_words: bool,
+    /// Compute threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Scale the corpus size (1.0 is the shipped corpus).
+    #[arg(long, default_value_t = 1.0)]
+    corpus_scale: f64,
+}
+
+impl DataArgs {
+    /// The corpus settings, sizes scaled by `--corpus-scale`.
+    fn corpus(&self) -> CorpusConfig {
+        let mut corpus = CorpusConfig::new(self.source.clone());
+        corpus.core_per_intent = (corpus.core_per_intent as f64 * self.corpus_scale).round() as usize;
+        corpus.other_per_intent = (corpus.other_per_intent as f64 * self.corpus_scale).round() as usize;
+        corpus
+    }
+
+    fn options(&self) -> TokenizerOptions {
+        TokenizerOptions { remove_stop_words: self.stop_words }
+    }
+}
+
+/// The hyper-parameters of one model.
+#[derive(clap::Args)]
+struct ModelArgs {
     /// Embedding width.
     #[arg(long, default_value_t = TrainConfig::default().embed)]
     embed: usize,
@@ -116,21 +164,68 @@ struct TrainArgs {
     /// Most whole words in the vocabulary.
     #[arg(long, default_value_t = VocabConfig::default().max_words)]
     vocab_words: usize,
-    /// Drop stop words before the model.
-    #[arg(long)]
-    stop_words: bool,
     /// Seed of training.
     #[arg(long, default_value_t = TrainConfig::default().seed)]
     seed: u64,
-    /// Compute threads.
-    #[arg(long, default_value_t = 2)]
-    threads: usize,
-    /// Scale the corpus size (1.0 is the shipped corpus).
-    #[arg(long, default_value_t = 1.0)]
-    corpus_scale: f64,
-    /// Also learn intents from MASSIVE en-US in this public data folder.
-    #[arg(long)]
-    public: Option<PathBuf>,
+}
+
+impl ModelArgs {
+    fn setting(&self) -> Setting {
+        Setting {
+            config: TrainConfig {
+                embed: self.embed,
+                hidden: self.hidden,
+                layers: self.layers,
+                dropout: self.dropout,
+                lr: self.lr,
+                max_epochs: self.epochs,
+                seed: self.seed,
+                ..TrainConfig::default()
+            },
+            vocab: VocabConfig { max_words: self.vocab_words, ..VocabConfig::default() },
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct TuneArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Output folder for tune.md and tune.json.
+    #[arg(long, short, default_value = "data/tune")]
+    out: PathBuf,
+    /// Stop starting trials once this time would likely be passed (a started trial finishes).
+    #[arg(long, default_value_t = 20.0)]
+    budget_minutes: f64,
+    /// Most trials.
+    #[arg(long, default_value_t = 100)]
+    trials: usize,
+    /// Epochs per trial.
+    #[arg(long, default_value_t = 3)]
+    epochs: usize,
+    /// Seed of the search (training itself keeps the default seed).
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Dev utterances timed per trial.
+    #[arg(long, default_value_t = 200)]
+    latency_utterances: usize,
+}
+
+#[derive(clap::Args)]
+struct CurveArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Output folder for learning-curve.md, .json and .png.
+    #[arg(long, short, default_value = "data/learning-curve")]
+    out: PathBuf,
+    /// Shares of the training data, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "0.1,0.25,0.5,1")]
+    fractions: Vec<f64>,
+    /// Seed of which training utterances each share keeps.
+    #[arg(long, default_value_t = 11)]
+    sample_seed: u64,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -145,32 +240,63 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Train(args) => {
-            set_threads(args.threads);
-            let mut corpus = CorpusConfig::new(args.source.clone());
-            corpus.core_per_intent = (corpus.core_per_intent as f64 * args.corpus_scale).round() as usize;
-            corpus.other_per_intent = (corpus.other_per_intent as f64 * args.corpus_scale).round() as usize;
+            set_threads(args.data.threads);
+            let Setting { config, vocab } = args.model.setting();
             let job = TrainJob {
-                labels: args.labels,
+                labels: args.data.labels.clone(),
                 out: args.out.clone(),
-                config: TrainConfig {
-                    embed: args.embed,
-                    hidden: args.hidden,
-                    layers: args.layers,
-                    dropout: args.dropout,
-                    lr: args.lr,
-                    max_epochs: args.epochs,
-                    seed: args.seed,
-                    ..TrainConfig::default()
-                },
-                vocab: VocabConfig { max_words: args.vocab_words, ..VocabConfig::default() },
-                options: TokenizerOptions { remove_stop_words: args.stop_words },
-                corpus,
+                config,
+                vocab,
+                options: args.data.options(),
+                corpus: args.data.corpus(),
                 public: args.public,
                 progress: true,
             };
             let report = run(&job)?;
             write_report(&report, &Labels::load(&job.labels)?, &args.out.join("report"))?;
             print!("{}", markdown(&report));
+            Ok(())
+        }
+        Command::Tune(args) => {
+            set_threads(args.data.threads);
+            let base = Setting {
+                config: TrainConfig { max_epochs: args.epochs, ..TrainConfig::default() },
+                vocab: VocabConfig::default(),
+            };
+            let job = TuneJob {
+                labels: args.data.labels.clone(),
+                corpus: args.data.corpus(),
+                options: args.data.options(),
+                base,
+                space: SearchSpace::default(),
+                budget: Duration::from_secs_f64(60.0 * args.budget_minutes.max(0.0)),
+                max_trials: args.trials,
+                seed: args.seed,
+                latency_utterances: args.latency_utterances,
+                scratch: args.out.clone(),
+                progress: true,
+            };
+            let report = tune::run(&job)?;
+            tune::write(&report, &args.out).with_context(|| format!("writing {}", args.out.display()))?;
+            print!("{}", tune::markdown(&report));
+            println!("written to {}", args.out.display());
+            Ok(())
+        }
+        Command::LearningCurve(args) => {
+            set_threads(args.data.threads);
+            let job = CurveJob {
+                labels: args.data.labels.clone(),
+                corpus: args.data.corpus(),
+                options: args.data.options(),
+                setting: args.model.setting(),
+                fractions: args.fractions,
+                sample_seed: args.sample_seed,
+                progress: true,
+            };
+            let curve = learning_curve::run(&job)?;
+            learning_curve::write(&curve, &args.out).with_context(|| format!("writing {}", args.out.display()))?;
+            print!("{}", learning_curve::markdown(&curve));
+            println!("written to {}", args.out.display());
             Ok(())
         }
         Command::Eval { model, onnx, json, errors, data } => {

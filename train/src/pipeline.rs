@@ -83,9 +83,7 @@ pub const VOCAB_FILE: &str = "vocab.txt";
 pub fn run(job: &TrainJob) -> anyhow::Result<TrainReport> {
     let labels = Labels::load(&job.labels)?;
     let corpus = corpus::build(&job.corpus, &labels)?;
-    let set = |split: Split| -> Vec<Example> {
-        corpus.sets.iter().filter(|((_, s), _)| *s == split).flat_map(|(_, e)| e.iter().cloned()).collect()
-    };
+    let set = |split: Split| corpus.split(split);
     let (train_set, dev_set) = (set(Split::Train), set(Split::Dev));
     let intent_only = match &job.public {
         Some(root) => massive_intents(root, "train")?,

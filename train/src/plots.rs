@@ -56,26 +56,62 @@ pub fn plot_history(history: &[EpochRecord], path: &Path) -> anyhow::Result<()> 
     chart
         .draw_series(LineSeries::new(history.iter().map(|e| (e.epoch as f64, e.train_loss)), &BLUE))
         .map_err(draw_err)?;
-    let low = history.iter().flat_map(|e| [e.dev_intent_accuracy, e.dev_slot_f1]).fold(1.0, f64::min);
+    let series = [
+        Series {
+            label: "intent accuracy",
+            color: RED,
+            points: history.iter().map(|e| (e.epoch as f64, e.dev_intent_accuracy)).collect(),
+        },
+        Series {
+            label: "slot F1",
+            color: GREEN,
+            points: history.iter().map(|e| (e.epoch as f64, e.dev_slot_f1)).collect(),
+        },
+    ];
+    score_chart(&right, "dev scores (%)", "epoch", 1.0..epochs.max(2.0), &series)?;
+    root.present().map_err(draw_err).with_context(|| format!("writing {}", path.display()))
+}
+
+/// One line of a score chart: points `(x, score in 0..=1)`.
+pub struct Series {
+    /// The legend text.
+    pub label: &'static str,
+    /// The line colour.
+    pub color: RGBColor,
+    /// The points; scores are drawn in percent.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Draws score lines in percent on `area`, the y axis starting a little
+/// below the lowest score, with a legend in the lower right.
+pub fn score_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    caption: &str,
+    x_desc: &str,
+    x_range: std::ops::Range<f64>,
+    series: &[Series],
+) -> anyhow::Result<()> {
+    let low = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(1.0, f64::min);
     let low = (low * 100.0 - 2.0).clamp(0.0, 98.0);
-    let mut chart = ChartBuilder::on(&right)
-        .caption("dev scores (%)", ("sans-serif", 20))
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 20))
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(50)
-        .build_cartesian_2d(1.0..epochs.max(2.0), low..100.0)
+        .build_cartesian_2d(x_range, low..100.0)
         .map_err(draw_err)?;
-    chart.configure_mesh().x_desc("epoch").draw().map_err(draw_err)?;
-    chart
-        .draw_series(LineSeries::new(history.iter().map(|e| (e.epoch as f64, 100.0 * e.dev_intent_accuracy)), &RED))
-        .map_err(draw_err)?
-        .label("intent accuracy")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED));
-    chart
-        .draw_series(LineSeries::new(history.iter().map(|e| (e.epoch as f64, 100.0 * e.dev_slot_f1)), &GREEN))
-        .map_err(draw_err)?
-        .label("slot F1")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GREEN));
+    chart.configure_mesh().x_desc(x_desc).draw().map_err(draw_err)?;
+    for s in series {
+        let color = s.color;
+        chart
+            .draw_series(LineSeries::new(s.points.iter().map(|&(x, y)| (x, 100.0 * y)), color))
+            .map_err(draw_err)?
+            .label(s.label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        chart
+            .draw_series(s.points.iter().map(|&(x, y)| Circle::new((x, 100.0 * y), 3, color.filled())))
+            .map_err(draw_err)?;
+    }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
@@ -83,6 +119,21 @@ pub fn plot_history(history: &[EpochRecord], path: &Path) -> anyhow::Result<()> 
         .border_style(BLACK)
         .draw()
         .map_err(draw_err)?;
+    Ok(())
+}
+
+/// One chart of score lines against an x axis, written as a PNG to `path`.
+pub fn plot_scores(
+    series: &[Series],
+    caption: &str,
+    x_desc: &str,
+    x_range: std::ops::Range<f64>,
+    path: &Path,
+) -> anyhow::Result<()> {
+    ensure_font()?;
+    let root = BitMapBackend::new(path, (700, 450)).into_drawing_area();
+    root.fill(&WHITE).map_err(draw_err)?;
+    score_chart(&root, caption, x_desc, x_range, series)?;
     root.present().map_err(draw_err).with_context(|| format!("writing {}", path.display()))
 }
 

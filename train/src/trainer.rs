@@ -134,7 +134,7 @@ pub fn train(
             encoded.push(e);
         }
         let batches = make_batches(&encoded, config.batch_size, &mut rng);
-        let bar = progress_bar(progress, batches.len(), epoch, config.max_epochs);
+        let bar = progress_bar(progress, batches.len(), format!("epoch {epoch}/{}", config.max_epochs));
         let mut total_loss = 0.0;
         for indices in &batches {
             let rows: Vec<&[u32]> = indices.iter().map(|&i| encoded[i].ids.as_slice()).collect();
@@ -266,7 +266,9 @@ fn clip_gradients(
     Ok(())
 }
 
-fn progress_bar(show: bool, len: usize, epoch: usize, max_epochs: usize) -> ProgressBar {
+/// A progress bar of `len` steps on standard error, labelled `prefix`, with
+/// a free message and an estimate of the time left; hidden when `show` is false.
+pub fn progress_bar(show: bool, len: usize, prefix: String) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
@@ -275,6 +277,6 @@ fn progress_bar(show: bool, len: usize, epoch: usize, max_epochs: usize) -> Prog
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     bar.set_style(style);
-    bar.set_prefix(format!("epoch {epoch}/{max_epochs}"));
+    bar.set_prefix(prefix);
     bar
 }

@@ -57,9 +57,7 @@ fn tiny_model_folder(dir: &Path) -> anyhow::Result<()> {
 fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow::Result<()> {
     let labels = Labels::load(&root().join("models/labels.toml"))?;
     let corpus = corpus::build(&tiny_corpus(), &labels)?;
-    let set = |split: Split| -> Vec<Example> {
-        corpus.sets.iter().filter(|((_, s), _)| *s == split).flat_map(|(_, e)| e.iter().cloned()).collect()
-    };
+    let set = |split: Split| corpus.split(split);
     let (train_set, dev_set, test_set) = (set(Split::Train), set(Split::Dev), set(Split::Test));
     let vocab =
         build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());

@@ -99,6 +99,13 @@ pub struct Corpus {
     pub sets: BTreeMap<(Lang, Split), Vec<Example>>,
 }
 
+impl Corpus {
+    /// Every example of one split, all languages, in language order.
+    pub fn split(&self, split: Split) -> Vec<Example> {
+        self.sets.iter().filter(|((_, s), _)| *s == split).flat_map(|(_, e)| e.iter().cloned()).collect()
+    }
+}
+
 /// Generates the corpus. Fails with file and line on a broken template, an
 /// unknown intent, slot or pool, or an intent without templates.
 pub fn build(config: &CorpusConfig, labels: &Labels) -> anyhow::Result<Corpus> {
