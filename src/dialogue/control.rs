@@ -23,7 +23,13 @@ impl Assistant {
     /// Carries a follow-up ("and the kitchen too", "卧室的也打开", "what about
     /// the bedroom?") over from the last request: returns the operation to
     /// run when `text` is one.
-    pub(super) fn follow_up_op_impl(&self, session: &Session, text: &str, parse: &Parse) -> Option<Op> {
+    pub(super) fn follow_up_op(
+        &self,
+        session: &Session,
+        text: &str,
+        parse: &Parse,
+        mentioned: &Mentioned,
+    ) -> Option<Op> {
         let last = session.last.as_ref()?;
         let canon = canonical(text);
         let words: Vec<&str> = canon.split(' ').collect();
@@ -39,7 +45,6 @@ impl Assistant {
         if !marked {
             return None;
         }
-        let mentioned = gather(&self.home, &session.aliases, text, &parse.slots);
         if mentioned.is_empty() {
             return None;
         }
@@ -49,7 +54,9 @@ impl Assistant {
         }
     }
 
-    /// Runs a device operation from a parsed line.
+    /// Runs a device operation from a parsed line; `mentioned` is what the
+    /// line names, `follow_up` whether it continues the last request.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn device_op(
         &mut self,
         session: &mut Session,
@@ -57,12 +64,13 @@ impl Assistant {
         op: Op,
         text: &str,
         parse: &Parse,
+        mut mentioned: Mentioned,
+        follow_up: bool,
         turn: &mut Turn,
     ) {
         let lang = parse.lang;
         let canon = canonical(text);
         let mut op = op;
-        let mut mentioned = gather(&self.home, &session.aliases, text, &parse.slots);
         if mentioned.all && mentioned.is_empty() && op.changes() {
             mentioned.class = class_word("everything");
         }
@@ -73,7 +81,7 @@ impl Assistant {
         if is_mute(&canon) && matches!(op, Op::VolumeDown | Op::VolumeSet | Op::MediaPause | Op::TurnOff) {
             op = Op::VolumeSet;
         }
-        let follow = session.last.as_ref().filter(|_| self.follow_up_op_impl(session, text, parse).is_some()).cloned();
+        let follow = session.last.clone().filter(|_| follow_up);
         if let Some(last) = &follow
             && mentioned.class.is_none()
             && mentioned.devices.is_empty()
@@ -607,6 +615,7 @@ impl Assistant {
         user: &str,
         text: &str,
         parse: &Parse,
+        mentioned: &Mentioned,
         turn: &mut Turn,
     ) -> bool {
         let Some(pending) = session.pending.take() else { return false };
@@ -615,7 +624,7 @@ impl Assistant {
         let new_command = Op::from_intent(&parse.intent).is_some()
             && parse.confidence >= 0.5
             && has_verb(&canonical(text))
-            && !gather(&self.home, &session.aliases, text, &parse.slots).is_empty();
+            && !mentioned.is_empty();
         let yes = is_yes(text, parse);
         let no = is_no(text, parse);
         let none = Mentioned::default();
@@ -688,11 +697,6 @@ impl Assistant {
         }
         false
     }
-}
-
-/// Wraps [`Assistant::follow_up_op_impl`] for the dispatcher.
-pub(super) fn follow_up_op(assistant: &Assistant, session: &Session, text: &str, parse: &Parse) -> Option<Op> {
-    assistant.follow_up_op_impl(session, text, parse)
 }
 
 /// Whether a line says what to do, not only where ("and the kitchen" does

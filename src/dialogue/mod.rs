@@ -203,17 +203,18 @@ impl Assistant {
     /// Answers one parsed line; `depth` > 0 inside taught phrases.
     fn respond(&mut self, session: &mut Session, user: &str, text: &str, parse: &Parse, turn: &mut Turn, depth: u8) {
         let lang = parse.lang;
-        if depth == 0 && self.answer_pending(session, user, text, parse, turn) {
+        // What the line names is found once and handed to everything below.
+        let mentioned = resolve::gather(&self.home, &session.aliases, text, &parse.slots);
+        if depth == 0 && self.answer_pending(session, user, text, parse, &mentioned, turn) {
             return;
         }
         if depth == 0 && self.run_taught_phrase(session, user, text, parse, turn) {
             return;
         }
         let confident = parse.confidence >= self.nlu.threshold();
-        if let Some(op) = control::follow_up_op(self, session, text, parse) {
-            return self.device_op(session, user, op, text, parse, turn);
+        if let Some(op) = self.follow_up_op(session, text, parse, &mentioned) {
+            return self.device_op(session, user, op, text, parse, mentioned, true, turn);
         }
-        let mentioned = resolve::gather(&self.home, &session.aliases, text, &parse.slots);
         // Mostly words the model has never seen, and no name from the home: not understood,
         // however sure the model is ("asdf qwerty zzz").
         let gibberish = parse.n_unknown_words * 2 >= parse.n_words.max(1) && mentioned.is_empty();
@@ -222,7 +223,7 @@ impl Assistant {
             && Op::from_intent(&parse.intent).is_none()
             && let Some(op) = session.last.as_ref().and_then(|l| self.usual_op(session, &l.devices))
         {
-            return self.device_op(session, user, op, text, parse, turn);
+            return self.device_op(session, user, op, text, parse, mentioned, false, turn);
         }
         let canon = crate::home::canonical(text);
         if rules::asks_reply_length(&canon) && !parse.intent.starts_with("set_pref") {
@@ -258,7 +259,7 @@ impl Assistant {
             return;
         }
         if let Some(op) = device_op {
-            return self.device_op(session, user, op, text, parse, turn);
+            return self.device_op(session, user, op, text, parse, mentioned, false, turn);
         }
         let parse = &rules::settle_timer_intent(parse, &canon);
         match parse.intent.as_str() {
