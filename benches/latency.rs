@@ -1,6 +1,7 @@
 //! Latency of understanding one line (the model alone) and of a whole turn
 //! (model, resolution, dialogue, state save), with the shipped models and the
-//! example home. `cargo bench --bench latency`; figures in BENCHMARKS.md.
+//! example home. `cargo bench --features onnx --bench latency`; figures in
+//! BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::path::Path;

@@ -10,6 +10,7 @@ pub mod full;
 pub mod graph;
 pub mod latency;
 pub mod lstm;
+pub mod nnef;
 pub mod pipeline;
 pub mod proto;
 pub mod quant;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
+use hearth::nlu::Manifest;
 use hearth_quantize::Scheme;
 use hearth_quantize::pipeline::{Job, run};
 use hearth_quantize::proto::write_atomic;
@@ -56,6 +57,14 @@ struct Cli {
     /// Utterances profiled operator by operator.
     #[arg(long, default_value_t = 300)]
     profile: usize,
+    /// Also write the int8 model in NNEF form here (`.nnef.tgz`): the file
+    /// the runtime's device build loads. It is checked against the int8 model.
+    #[arg(long)]
+    nnef: Option<PathBuf>,
+    /// Make the NNEF file the model the runtime loads: rewrite the model
+    /// folder's `model.toml` to name it (it must be inside that folder).
+    #[arg(long, requires = "nnef")]
+    select: bool,
     /// Also write the report as Markdown here.
     #[arg(long)]
     report: Option<PathBuf>,
@@ -81,8 +90,16 @@ fn main() -> anyhow::Result<()> {
         eval: cli.eval,
         rounds: cli.rounds,
         profile: cli.profile,
+        nnef: cli.nnef,
     };
     let report = run(&job).with_context(|| format!("quantising {}", job.input.display()))?;
+    if cli.select
+        && let Some(nnef) = &job.nnef
+    {
+        let dir = job.model_dir.clone().unwrap_or_else(|| job.input.parent().map(PathBuf::from).unwrap_or_default());
+        select(&dir, nnef)?;
+        eprintln!("{} now names {}", dir.join(Manifest::FILE).display(), nnef.display());
+    }
     let markdown = report.markdown();
     println!("{markdown}");
     if let Some(path) = &cli.report {
@@ -94,5 +111,17 @@ fn main() -> anyhow::Result<()> {
     if !report.within_budget() {
         eprintln!("warning: some budgets are not met (see the report)");
     }
+    Ok(())
+}
+
+/// Points `dir/model.toml` at `model`, which must lie in `dir`.
+fn select(dir: &std::path::Path, model: &std::path::Path) -> anyhow::Result<()> {
+    let name = model
+        .file_name()
+        .filter(|_| model.parent().and_then(|p| p.canonicalize().ok()) == dir.canonicalize().ok())
+        .with_context(|| format!("--select: {} is not in the model folder {}", model.display(), dir.display()))?;
+    let mut manifest = Manifest::load(dir)?;
+    manifest.model = name.to_string_lossy().into_owned();
+    write_atomic(&dir.join(Manifest::FILE), manifest.to_toml().as_bytes())?;
     Ok(())
 }

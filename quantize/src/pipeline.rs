@@ -10,7 +10,7 @@ use tract_onnx::pb::ModelProto;
 use crate::data::{Utterance, read_utterances, token_ids, tokenizer};
 use crate::error::{QuantError, Result};
 use crate::quant::RangeMethod;
-use crate::report::{Report, SetComparison, Speed};
+use crate::report::{NnefReport, Report, SetComparison, Speed};
 use crate::runner::{TokenModel, output_error};
 use crate::scheme::{Quantised, Scheme};
 use crate::{calib, eval, full, graph, latency, proto, weights};
@@ -38,6 +38,8 @@ pub struct Job {
     pub rounds: usize,
     /// Utterances profiled per model.
     pub profile: usize,
+    /// Also write the int8 model in NNEF form here (what the runtime loads).
+    pub nnef: Option<PathBuf>,
 }
 
 /// The quantised model of `model` under `scheme`; `calib_ids` are the token
@@ -156,6 +158,10 @@ pub fn run(job: &Job) -> Result<Report> {
     } else {
         None
     };
+    let nnef = match &job.nnef {
+        Some(path) => Some(nnef_form(&quantised.model, path, &int8_runner, &timing_ids, &probe)?),
+        None => None,
+    };
     let calibration = (job.scheme == Scheme::Full).then(|| {
         format!(
             "{} utterances ({} with tokens) from {}; ranges by {}",
@@ -179,5 +185,44 @@ pub fn run(job: &Job) -> Result<Report> {
         outputs,
         sets,
         speed,
+        nnef,
     })
+}
+
+/// Writes the NNEF form of the int8 model to `path` and checks that it gives
+/// the outputs of the int8 ONNX model on `ids` (or on `probe` when there are
+/// none). A form that does not is removed again.
+fn nnef_form(
+    model: &ModelProto,
+    path: &Path,
+    int8: &TokenModel,
+    ids: &[Vec<i64>],
+    probe: &[i64],
+) -> Result<NnefReport> {
+    let bytes = crate::nnef::write_nnef(model, path)?;
+    let checked = (|| {
+        let form = TokenModel::from_nnef(path, &format!("the NNEF model {}", path.display()))?;
+        let inputs = if ids.is_empty() { vec![probe.to_vec()] } else { ids.to_vec() };
+        let diff = crate::nnef::max_abs_diff(int8, &form, &inputs)?;
+        if diff > crate::nnef::MAX_ABS_DIFF {
+            return Err(QuantError::tract(
+                format!("checking {}", path.display()),
+                format!(
+                    "its outputs differ from the int8 ONNX model by {diff:e} (at most {:e} allowed)",
+                    crate::nnef::MAX_ABS_DIFF
+                ),
+            ));
+        }
+        Ok(NnefReport {
+            file: path.display().to_string(),
+            bytes,
+            max_abs_diff: diff,
+            utterances: inputs.len(),
+            load_ms: form.load_time.as_secs_f64() * 1e3,
+        })
+    })();
+    if checked.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    checked
 }

@@ -22,6 +22,21 @@ pub const INTENT_DROP_BUDGET: f64 = 0.5;
 /// Budget: slot F1 may drop by at most this many points per set.
 pub const SLOT_F1_DROP_BUDGET: f64 = 1.0;
 
+/// The NNEF form of the int8 model: what the runtime's device build loads.
+#[derive(Debug, Clone, Serialize)]
+pub struct NnefReport {
+    /// The file.
+    pub file: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Largest output difference against the int8 ONNX model.
+    pub max_abs_diff: f32,
+    /// Utterances compared.
+    pub utterances: usize,
+    /// Time to load and optimise it, milliseconds.
+    pub load_ms: f64,
+}
+
 /// Float and int8 scores on one evaluation set.
 #[derive(Debug, Clone, Serialize)]
 pub struct SetComparison {
@@ -110,6 +125,8 @@ pub struct Report {
     pub sets: Vec<SetComparison>,
     /// Latency and profile, if measured.
     pub speed: Option<Speed>,
+    /// The NNEF form, when one was written.
+    pub nnef: Option<NnefReport>,
 }
 
 impl Report {
@@ -147,6 +164,9 @@ impl Report {
         let _ = writeln!(s, "| file | bytes |\n|---|---|");
         let _ = writeln!(s, "| float | {} |", group(self.float_bytes));
         let _ = writeln!(s, "| int8 | {} ({:.1}% of float) |", group(self.int8_bytes), 100.0 * self.size_ratio());
+        if let Some(n) = &self.nnef {
+            let _ = writeln!(s, "| int8, NNEF form (`{}`) | {} |", n.file, group(n.bytes));
+        }
         let _ = writeln!(
             s,
             "\nBudget: <= {} bytes and <= {:.0}% of float: {}.\n",
@@ -154,6 +174,17 @@ impl Report {
             SIZE_BUDGET_RATIO * 100.0,
             ok(self.size_within_budget())
         );
+
+        if let Some(n) = &self.nnef {
+            let _ = writeln!(
+                s,
+                "NNEF form: largest output difference against the int8 ONNX model {:.1e} over {} utterances (at most {:.0e}); loads and optimises in {:.1} ms.\n",
+                n.max_abs_diff,
+                n.utterances,
+                crate::nnef::MAX_ABS_DIFF,
+                n.load_ms
+            );
+        }
 
         let _ = writeln!(s, "## Rewrites\n");
         for r in &self.rewrites {

@@ -51,6 +51,16 @@ impl TokenModel {
         Ok(TokenModel { plan, what: what.to_string(), load_time: start.elapsed() })
     }
 
+    /// Loads an NNEF model (archive or folder) and optimises it.
+    pub fn from_nnef(path: &std::path::Path, what: &str) -> Result<Self> {
+        let start = Instant::now();
+        let tract = |stage: &str, e: TractError| QuantError::tract(format!("{stage} {what}"), e);
+        let typed = tract_nnef::nnef().model_for_path(path).map_err(|e| tract("loading", e))?;
+        let optimized = typed.into_optimized().map_err(|e| tract("optimising", e))?;
+        let plan = optimized.into_runnable().map_err(|e| tract("planning", e))?;
+        Ok(TokenModel { plan, what: what.to_string(), load_time: start.elapsed() })
+    }
+
     /// The optimised model tract runs.
     pub fn optimized(&self) -> &TypedModel {
         self.plan.model()

@@ -31,6 +31,7 @@ fn job(input: &Path, output: &Path, scheme: Scheme) -> Job {
         eval: vec![],
         rounds: 0,
         profile: 0,
+        nnef: None,
     }
 }
 

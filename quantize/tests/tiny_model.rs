@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use hearth::labels::Labels;
+use hearth::nlu::Nlu;
 use hearth::text::{Lang, TokenizerOptions};
 use hearth_quantize::Scheme;
 use hearth_quantize::pipeline::{Job, run};
@@ -55,6 +56,7 @@ fn int8_models_of_a_tiny_lstm_agree_with_the_float_one() -> anyhow::Result<()> {
 
     for scheme in [Scheme::Weights, Scheme::Full] {
         let output = dir.join(format!("int8-{scheme}.onnx"));
+        let nnef = dir.join(format!("int8-{scheme}.nnef.tgz"));
         let job = Job {
             input: dir.join(ONNX_FILE),
             output: output.clone(),
@@ -66,9 +68,20 @@ fn int8_models_of_a_tiny_lstm_agree_with_the_float_one() -> anyhow::Result<()> {
             eval: eval.clone(),
             rounds: 0,
             profile: 0,
+            nnef: Some(nnef.clone()),
         };
         let report = run(&job)?;
         assert!(output.exists());
+        let form = report.nnef.as_ref().expect("an NNEF report");
+        assert!(form.max_abs_diff <= hearth_quantize::nnef::MAX_ABS_DIFF, "{scheme}: {form:?}");
+        assert!(form.utterances > 100, "{scheme}: {form:?}");
+        // The runtime reads the NNEF form and understands exactly what it
+        // understands from the ONNX file.
+        let (from_onnx, from_nnef) = (Nlu::load(&dir, Some(&output))?, Nlu::load(&dir, Some(&nnef))?);
+        for u in corpus.sets[&(Lang::En, Split::Test)].iter().chain(&corpus.sets[&(Lang::Zh, Split::Test)]).take(60) {
+            let (a, b) = (from_onnx.parse(&u.text)?, from_nnef.parse(&u.text)?);
+            assert_eq!((&a.intent, &a.slots), (&b.intent, &b.slots), "{scheme}: {}", u.text);
+        }
         assert!(report.int8_bytes < report.float_bytes, "{scheme}: {} >= {}", report.int8_bytes, report.float_bytes);
         assert!(report.tensors.iter().all(|t| t.within_budget()), "{scheme}: {:#?}", report.tensors);
         assert_eq!(report.sets.len(), 2);

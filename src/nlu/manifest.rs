@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 pub struct Manifest {
     /// Format version.
     pub version: u32,
-    /// The ONNX file the runtime loads, relative to the folder.
-    pub onnx: String,
+    /// The model file the runtime loads, relative to the folder: NNEF
+    /// (`.nnef.tgz`), or ONNX (`.onnx`) in builds with the `onnx` feature.
+    #[serde(alias = "onnx")]
+    pub model: String,
     /// The vocabulary file.
     pub vocab: String,
     /// Number of tokens in the vocabulary the model was trained with.

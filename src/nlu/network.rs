@@ -1,14 +1,20 @@
 //! The NLU network run by tract: token ids in; intent logits, slot logits and
 //! the sentence embedding out.
+//!
+//! The runtime reads the model in tract's NNEF form (`.nnef.tgz`, `.nnef.tar`
+//! or a folder), which `hearth-quantize --nnef` writes from the ONNX file.
+//! ONNX files load too when the crate is built with the `onnx` feature, which
+//! training and quantisation use; the device build leaves tract's ONNX front
+//! end out.
 
 use std::path::Path;
 
-use tract_onnx::prelude::*;
+use tract_nnef::prelude::*;
 
 /// Errors from loading or running the network.
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkError {
-    /// The file is missing, not ONNX, or not a graph tract can run.
+    /// The file is missing, not a model, or not a graph tract can run.
     #[error("cannot load model {path}: {message}")]
     Load {
         /// The file.
@@ -54,13 +60,29 @@ impl std::fmt::Debug for Network {
 }
 
 impl Network {
-    /// Loads and optimises an ONNX model with input `tokens` `[1, T]` (int64)
-    /// and outputs `[1, intents]`, `[1, T, tags]`, `[1, E]`.
+    /// Loads and optimises a model with input `tokens` `[1, T]` (int64) and
+    /// outputs `[1, intents]`, `[1, T, tags]`, `[1, E]`. A path ending in
+    /// `.onnx` is read as ONNX (only with the `onnx` feature); anything else
+    /// as NNEF.
     pub fn load(path: &Path) -> Result<Self, NetworkError> {
         let shown = path.display().to_string();
         let load = |e: TractError| NetworkError::Load { path: shown.clone(), message: format!("{e:#}") };
-        let model = tract_onnx::onnx().model_for_path(path).map_err(load)?;
-        let typed = model.into_typed().map_err(load)?;
+        let typed = if is_onnx(path) {
+            load_onnx(path).map_err(|e| match e {
+                OnnxLoad::Tract(e) => load(e),
+                OnnxLoad::NotBuiltIn => NetworkError::Load {
+                    path: shown.clone(),
+                    message: "this build reads NNEF models only (built without the `onnx` feature); \
+                              convert the file with `hearth-quantize --nnef`"
+                        .into(),
+                },
+            })?
+        } else {
+            if !path.exists() {
+                return Err(NetworkError::Load { path: shown, message: "no such file or folder".into() });
+            }
+            tract_nnef::nnef().model_for_path(path).map_err(load)?
+        };
         let shape = |message: String| NetworkError::Shape { path: shown.clone(), message };
         if typed.inputs.len() != 1 || typed.outputs.len() != 3 {
             return Err(shape(format!(
@@ -118,4 +140,31 @@ impl Network {
         let slot_logits = flat_slots.chunks(self.n_tags).map(<[f32]>::to_vec).collect();
         Ok(RawOutput { intent_logits, slot_logits, embedding })
     }
+}
+
+/// Whether `path` names an ONNX file (by its extension).
+pub fn is_onnx(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("onnx"))
+}
+
+/// Why an ONNX file did not load.
+enum OnnxLoad {
+    /// tract could not read or type it.
+    #[cfg_attr(not(feature = "onnx"), allow(dead_code))]
+    Tract(TractError),
+    /// This build has no ONNX front end.
+    #[cfg_attr(feature = "onnx", allow(dead_code))]
+    NotBuiltIn,
+}
+
+#[cfg(feature = "onnx")]
+fn load_onnx(path: &Path) -> Result<TypedModel, OnnxLoad> {
+    use tract_onnx::prelude::Framework as _;
+    let model = tract_onnx::onnx().model_for_path(path).map_err(OnnxLoad::Tract)?;
+    tract_onnx::prelude::InferenceModelExt::into_typed(model).map_err(OnnxLoad::Tract)
+}
+
+#[cfg(not(feature = "onnx"))]
+fn load_onnx(_path: &Path) -> Result<TypedModel, OnnxLoad> {
+    Err(OnnxLoad::NotBuiltIn)
 }

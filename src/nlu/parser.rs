@@ -72,12 +72,12 @@ pub struct Nlu {
 
 impl Nlu {
     /// Loads the model folder `dir` (its `model.toml` names the files).
-    /// `onnx_override` replaces the manifest's ONNX file.
+    /// `onnx_override` replaces the manifest's model file (ONNX or NNEF).
     pub fn load(dir: &Path, onnx_override: Option<&Path>) -> Result<Self, NluError> {
         let manifest = Manifest::load(dir)?;
         let vocab = Vocab::load(&Manifest::resolve(dir, &manifest.vocab))?;
         let labels = Labels::load(&Manifest::resolve(dir, &manifest.labels))?;
-        let onnx = onnx_override.map(Path::to_path_buf).unwrap_or_else(|| Manifest::resolve(dir, &manifest.onnx));
+        let onnx = onnx_override.map(Path::to_path_buf).unwrap_or_else(|| Manifest::resolve(dir, &manifest.model));
         let vocab_path = Manifest::resolve(dir, &manifest.vocab);
         if vocab.len() != manifest.vocab_size {
             return Err(NluError::Mismatch(format!(

@@ -113,7 +113,7 @@ pub fn run(job: &TrainJob) -> anyhow::Result<TrainReport> {
     let calibration = calibrate_threshold(&trained.model, &tokenizer, &labels, &calibration_set)?;
     let manifest = Manifest {
         version: 1,
-        onnx: ONNX_FILE.into(),
+        model: ONNX_FILE.into(),
         vocab: VOCAB_FILE.into(),
         vocab_size: tokenizer.vocab().len(),
         labels: "labels.toml".into(),

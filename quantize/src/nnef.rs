@@ -1,0 +1,75 @@
+//! The NNEF form of a model, which the device build of the runtime loads.
+//!
+//! tract reads ONNX through a large front end (protobuf, ONNX operators,
+//! type inference). Written once here in tract's NNEF form, after tract has
+//! typed and simplified the graph, the model loads with `tract-nnef` alone,
+//! so the runtime binary can leave the ONNX front end out. The ONNX file
+//! stays the exchange format; the NNEF file is derived from it and checked
+//! against it.
+
+use std::path::Path;
+
+use prost::Message;
+use tract_onnx::pb::ModelProto;
+use tract_onnx::prelude::*;
+
+use crate::error::{QuantError, Result};
+use crate::runner::TokenModel;
+
+/// Largest difference allowed between any output of the NNEF form and the
+/// ONNX model it was written from: the graphs are the same, so only the
+/// order of float operations may differ.
+pub const MAX_ABS_DIFF: f32 = 1e-5;
+
+/// The typed, decluttered graph of `model` with a `[1, T]` int64 input, as
+/// the runtime would build it from the ONNX file.
+fn decluttered(model: &ModelProto, what: &str) -> Result<TypedModel> {
+    let tract = |stage: &str, e: TractError| QuantError::tract(format!("{stage} {what}"), e);
+    let bytes = model.encode_to_vec();
+    let mut inference = tract_onnx::onnx().model_for_read(&mut bytes.as_slice()).map_err(|e| tract("loading", e))?;
+    let length = inference.symbols.sym("T");
+    let fact = InferenceFact::dt_shape(i64::datum_type(), tvec![1.to_dim(), length.to_dim()]);
+    inference = inference.with_input_fact(0, fact).map_err(|e| tract("loading", e))?;
+    let typed = inference.into_typed().map_err(|e| tract("typing", e))?;
+    typed.into_decluttered().map_err(|e| tract("simplifying", e))
+}
+
+/// The bytes of `model` as a gzipped NNEF archive. The archive is
+/// deterministic: the same model gives the same bytes.
+pub fn to_nnef(model: &ModelProto, what: &str) -> Result<Vec<u8>> {
+    let graph = decluttered(model, what)?;
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gz = tract_nnef::nnef()
+        .write_to_tar_with_config(&graph, gz, false, true)
+        .map_err(|e| QuantError::tract(format!("writing {what} as NNEF"), e))?;
+    gz.finish().map_err(|e| QuantError::tract(format!("compressing {what}"), e))
+}
+
+/// Writes `model` to `path` in NNEF form (atomically) and returns the size.
+pub fn write_nnef(model: &ModelProto, path: &Path) -> Result<u64> {
+    let bytes = to_nnef(model, &format!("the model for {}", path.display()))?;
+    crate::proto::write_atomic(path, &bytes)?;
+    Ok(bytes.len() as u64)
+}
+
+/// The largest absolute difference between the outputs of two models over
+/// `inputs`.
+pub fn max_abs_diff(a: &TokenModel, b: &TokenModel, inputs: &[Vec<i64>]) -> Result<f32> {
+    let mut worst = 0f32;
+    for ids in inputs {
+        let (x, y) = (a.run(ids)?, b.run(ids)?);
+        if x.len() != y.len() {
+            return Err(QuantError::tract(format!("comparing {} with {}", a.what, b.what), "different output counts"));
+        }
+        for (p, q) in x.iter().zip(&y) {
+            if p.shape != q.shape {
+                return Err(QuantError::tract(
+                    format!("comparing {} with {}", a.what, b.what),
+                    format!("output shapes {:?} and {:?}", p.shape, q.shape),
+                ));
+            }
+            worst = p.values.iter().zip(&q.values).map(|(u, v)| (u - v).abs()).fold(worst, f32::max);
+        }
+    }
+    Ok(worst)
+}
