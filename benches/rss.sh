@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Peak resident memory of `hearth chat` over a 1,000-line conversation, and
-# cold start to the first reply. Usage: benches/rss.sh [MODEL_DIR]
+# cold start to the first reply (median of five runs), as a Markdown table.
+# Usage: benches/rss.sh [MODEL_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models}"
@@ -14,9 +15,18 @@ lines=(
 )
 for i in $(seq 0 999); do echo "${lines[$((i % ${#lines[@]}))]}"; done > "$script"
 /usr/bin/time -f "%M" -o "$data/rss" target/release/hearth chat --model "$model" --data-dir "$data" < "$script" > /dev/null
-echo "peak RSS over 1,000 lines: $(cat "$data/rss") KiB"
-start=$(date +%s%N)
-echo "turn on the kitchen light" | target/release/hearth chat --model "$model" --data-dir "$data" > /dev/null
-end=$(date +%s%N)
-echo "cold start to first reply (one line, then exit): $(( (end - start) / 1000000 )) ms"
+# Cold start: from starting the process to its first reply on standard output.
+starts=()
+for _ in 1 2 3 4 5; do
+    start=$(date +%s%N)
+    { echo "turn on the kitchen light"; sleep 1; } \
+        | target/release/hearth chat --model "$model" --data-dir "$data" \
+        | { head -n 1 > /dev/null; date +%s%N > "$data/replied"; cat > /dev/null; }
+    starts+=($(( ($(cat "$data/replied") - start) / 1000000 )))
+done
+median=$(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p)
+echo "| \`hearth chat\`, model \`$(sed -n 's/^model = "\(.*\)"/\1/p' "$model/model.toml")\` | |"
+echo "|---|---|"
+echo "| peak RSS over 1,000 lines | $(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' "$data/rss") KiB |"
+echo "| cold start to first reply (median of 5) | $median ms |"
 rm -rf "$data"

@@ -123,7 +123,7 @@ const COALESCE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Saves a file in the background: [`BackgroundWriter::save`] hands over the
 /// bytes and returns at once; a thread writes them with [`write_atomic`]. When
 /// saves come faster than the disk, only the newest bytes are written, at most one write per 200 ms. Dropping
-/// the writer waits until the last save is on disk.
+/// the writer waits until the last save is on disk, and no longer.
 pub struct BackgroundWriter {
     sender: Option<std::sync::mpsc::Sender<Vec<u8>>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -137,15 +137,35 @@ impl BackgroundWriter {
         let errors = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let thread_errors = errors.clone();
         let thread = std::thread::spawn(move || {
-            while let Ok(mut bytes) = receiver.recv() {
+            let write = |bytes: &[u8]| {
+                if let Err(e) = write_atomic(&path, bytes) {
+                    thread_errors.lock().expect("not poisoned").push(e.to_string());
+                }
+            };
+            let mut pending: Option<Vec<u8>> = None;
+            loop {
+                let Some(mut bytes) = pending.take().or_else(|| receiver.recv().ok()) else { return };
                 while let Ok(newer) = receiver.try_recv() {
                     bytes = newer;
                 }
-                if let Err(e) = write_atomic(&path, &bytes) {
-                    thread_errors.lock().expect("not poisoned").push(e.to_string());
+                write(&bytes);
+                // Saves arriving in the next COALESCE are merged into one
+                // write; when the writer is dropped meanwhile, the newest is
+                // written at once instead of at the end of the wait.
+                let deadline = std::time::Instant::now() + COALESCE;
+                loop {
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    match receiver.recv_timeout(left) {
+                        Ok(newer) => pending = Some(newer),
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                            if let Some(bytes) = pending.take() {
+                                write(&bytes);
+                            }
+                            return;
+                        }
+                    }
                 }
-                // Saves arriving meanwhile are merged into one write.
-                std::thread::sleep(COALESCE);
             }
         });
         BackgroundWriter { sender: Some(sender), thread: Some(thread), errors }
@@ -194,6 +214,22 @@ mod background_tests {
         }
         drop(writer);
         assert_eq!(fs::read(&path).unwrap(), b"99");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_save_during_the_wait_is_written_at_drop() {
+        let dir = std::env::temp_dir().join(format!("hearth-bg-wait-{}", std::process::id()));
+        let path = dir.join("state.json");
+        let writer = BackgroundWriter::new(path.clone());
+        writer.save(b"first".to_vec());
+        // Let the first write happen; the writer then waits for more.
+        while fs::read(&path).ok().as_deref() != Some(b"first".as_slice()) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        writer.save(b"second".to_vec());
+        drop(writer);
+        assert_eq!(fs::read(&path).unwrap(), b"second");
         fs::remove_dir_all(dir).unwrap();
     }
 }
