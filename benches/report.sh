@@ -13,6 +13,8 @@ bash benches/size.sh > "$out/size"
 cargo bench -q --features onnx --bench percentiles > "$out/latency"
 if [ "$ort" = 1 ]; then bash benches/compare.sh | sed -n '/^onnxruntime/,$p' > "$out/onnxruntime"; fi
 bash benches/instructions.sh > "$out/instructions"
+# size.sh left the static aarch64 release build in place.
+bash benches/instructions.sh target/aarch64-unknown-linux-gnu/release/hearth > "$out/instructions-aarch64"
 bash benches/rss.sh > "$out/memory"
 cargo bench -q --bench framed > "$out/framed"
 python3 - "$out" <<'PY'
