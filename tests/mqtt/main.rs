@@ -191,3 +191,95 @@ fn malformed_payloads_and_a_silent_device() {
     let ignored = stderr.lines().filter(|l| l.contains("ignored")).count();
     assert_eq!(ignored, 3, "one line per bad message: {stderr}");
 }
+
+/// The library contract: a command queued for a lost broker is reported
+/// as expired after the queue time, and is not sent when the broker returns.
+#[test]
+fn a_queued_command_expires_and_is_never_sent_late() {
+    use hearth::backend::mqtt::{MqttBackend, MqttConfig};
+    use hearth::backend::{Asker, Backend, Freshness, LateResult, Order, Outcome};
+    use hearth::home::{Command as DeviceCommand, Home};
+    use hearth::text::Lang;
+
+    let mut broker = Broker::start("expiry");
+    let sim = Sim::start(broker.port);
+    sim.wait_for("Garage Door", "state", json!("CLOSE"));
+    let mut config = MqttConfig::new(broker.url().parse().unwrap());
+    config.confirm_timeout = Duration::from_secs(2);
+    config.queue_ttl = Duration::from_millis(500);
+    config.backoff_max = Duration::from_millis(200);
+    let mut backend = MqttBackend::connect(config).unwrap();
+    let mut home = Home::load(&root().join("tests/mqtt/home.toml")).unwrap();
+    backend.sync(&mut home);
+    let lamp = home.device_index("living_room.floor_lamp").unwrap();
+    let asker = Asker { user: "ana", lang: Lang::En };
+    let on = [Order { device: lamp, command: DeviceCommand::TurnOn }];
+    assert_eq!(backend.execute(&home, &on, asker), [Outcome::Done]);
+
+    broker.stop();
+    std::thread::sleep(Duration::from_millis(300));
+    let off = [Order { device: lamp, command: DeviceCommand::TurnOff }];
+    assert_eq!(backend.execute(&home, &off, asker), [Outcome::Queued]);
+    assert_eq!(backend.freshness(&home, lamp), Freshness::Unreachable { heard: true });
+    assert!(backend.next_poll_in().is_some());
+    std::thread::sleep(Duration::from_millis(700));
+    let settled = backend.take_settled();
+    assert_eq!(settled.len(), 1, "{settled:?}");
+    assert_eq!((settled[0].device, settled[0].result), (lamp, LateResult::Expired));
+    assert!(backend.next_poll_in().is_none());
+
+    broker.resume();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(backend.freshness(&home, lamp), Freshness::Live);
+    let told = sim.devices.lock().unwrap().commands.len();
+    assert_eq!(told, 1, "only the first command reached the lamp");
+    sim.wait_for("Living Room Lamp", "state", json!("ON"));
+}
+
+/// A Home Assistant entity announced by discovery is found, placed in its
+/// suggested area, commanded on its own topics and confirmed by its state topic.
+#[test]
+fn home_assistant_discovery_through_the_broker() {
+    use hearth::backend::mqtt::{MqttBackend, MqttConfig};
+    use hearth::backend::{Asker, Backend, Order, Outcome};
+    use hearth::home::{Command as DeviceCommand, Home};
+    use hearth::text::Lang;
+    use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
+
+    let broker = Broker::start("discovery");
+    let (client, mut connection) = Client::new(MqttOptions::new("ha-device", "127.0.0.1", broker.port), 16);
+    let config = json!({
+        "name": null, "uniq_id": "hall_strip", "~": "hall/strip", "cmd_t": "~/set", "stat_t": "~/state",
+        "bri_cmd_t": "~/brightness/set", "bri_scl": 100, "dev": {"name": "Hall strip", "sa": "Kitchen"}
+    });
+    let responder = client.clone();
+    std::thread::spawn(move || {
+        for event in connection.iter() {
+            match event {
+                Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                    let topic = "homeassistant/light/hall_strip/config";
+                    let _ = responder.publish(topic, QoS::AtLeastOnce, true, config.to_string());
+                    let _ = responder.subscribe("hall/strip/#", QoS::AtLeastOnce);
+                }
+                Ok(Event::Incoming(Packet::Publish(p))) if p.topic == "hall/strip/set" => {
+                    let _ = responder.try_publish("hall/strip/state", QoS::AtLeastOnce, false, p.payload.to_vec());
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let mut config = MqttConfig::new(broker.url().parse().unwrap());
+    config.confirm_timeout = Duration::from_secs(2);
+    let mut backend = MqttBackend::connect(config).unwrap();
+    let mut home = Home::load(&root().join("tests/mqtt/home.toml")).unwrap();
+    backend.sync(&mut home);
+    let strip = home.device_index("mqtt.hall_strip").expect("the discovered light is in the home");
+    assert_eq!(home.devices[strip].names, ["Hall strip"]);
+    assert_eq!(home.devices[strip].area, home.area_named("kitchen"));
+    let asker = Asker { user: "ana", lang: Lang::En };
+    let on = [Order { device: strip, command: DeviceCommand::TurnOn }];
+    assert_eq!(backend.execute(&home, &on, asker), [Outcome::Done]);
+    drop(client);
+}
