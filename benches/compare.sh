@@ -10,7 +10,7 @@ out="$(mktemp -d)"
 cargo bench -q --features onnx --bench percentiles > "$out/tract.md"
 printf '%s\n' "turn on the kitchen light" "could you set the bedroom lights to 40 percent" "把客厅的灯调暗一点" \
     > "$out/texts.txt"
-cargo run -q --release -- tokenize --vocab models/vocab.txt < "$out/texts.txt" > "$out/tokens.jsonl"
+cargo run -q -- tokenize --vocab models/vocab.txt < "$out/texts.txt" > "$out/tokens.jsonl"
 cat "$out/tract.md"
 echo
 python3 benches/onnxruntime.py "$out/tract.md" "$out/texts.txt" < "$out/tokens.jsonl"

@@ -4,6 +4,7 @@
 //! tokeniser of the trainer, so training and inference cut text identically.
 #![warn(missing_docs)]
 
+pub mod backend;
 pub mod bio;
 pub mod console;
 pub mod dialogue;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use hearth::backend::BackendSpec;
 use hearth::console::{self, Line, LineReader, Output, serial};
 use hearth::dialogue::{Assistant, SystemClock};
 use hearth::home::Home;
@@ -101,6 +102,45 @@ struct Setup {
     /// Local time as an offset from UTC in minutes (for "what time is it").
     #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
     utc_offset: i32,
+    /// Where the devices are: `sim` (the simulated home) or an MQTT broker
+    /// with Zigbee2MQTT or Home Assistant devices, `mqtt://HOST:PORT` or `mqtts://HOST:PORT`.
+    #[arg(long, default_value = "sim")]
+    backend: BackendSpec,
+    #[command(flatten)]
+    mqtt: MqttArgs,
+}
+
+/// Settings of the MQTT backend.
+#[derive(Args, Clone)]
+struct MqttArgs {
+    /// Broker user [default: $HEARTH_MQTT_USER].
+    #[arg(long)]
+    mqtt_user: Option<String>,
+    /// File whose first line is the broker password [default: $HEARTH_MQTT_PASSWORD].
+    #[arg(long)]
+    mqtt_password_file: Option<PathBuf>,
+    /// Seconds a device has to confirm a command.
+    #[arg(long, default_value_t = 3.0)]
+    confirm_timeout: f64,
+    /// Seconds a command waits for an unreachable broker before it is given up.
+    #[arg(long, default_value_t = 300.0)]
+    queue_for: f64,
+    /// Longest wait in seconds between reconnection attempts (the first is 0.5 s, then doubled).
+    #[arg(long, default_value_t = 30.0)]
+    reconnect_max: f64,
+    /// Seconds to wait at start for the device list and discovery configs.
+    #[arg(long, default_value_t = 3.0)]
+    discovery_wait: f64,
+    /// Zigbee2MQTT's base topic.
+    #[arg(long, default_value = "zigbee2mqtt")]
+    z2m_base: String,
+    /// Home Assistant's discovery prefix.
+    #[arg(long, default_value = "homeassistant")]
+    discovery_prefix: String,
+    /// Publish the words of each turn (utterance, slots, reply, user) on
+    /// hearth/turn; without it only intent, devices and actions are published.
+    #[arg(long)]
+    publish_text: bool,
 }
 
 fn main() -> ExitCode {
@@ -142,7 +182,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             serial::serve(&mut assistant, &options)
         }
         Command::Parse { setup } => parse(&assistant(&setup)?),
-        Command::Home { setup } => show_home(&assistant(&setup)?),
+        Command::Home { setup } => {
+            let mut assistant = assistant(&setup)?;
+            assistant.sync_backend();
+            for notice in assistant.take_notices() {
+                eprintln!("hearth: {notice}");
+            }
+            show_home(&assistant)
+        }
         Command::Tokenize { vocab, stop_words } => tokenize(vocab, TokenizerOptions { remove_stop_words: stop_words }),
     }
 }
@@ -156,7 +203,40 @@ fn assistant(setup: &Setup) -> anyhow::Result<Assistant> {
     if let Some(message) = home.persist_to(&data_dir.join("home-state.json"))? {
         eprintln!("hearth: {message}");
     }
-    Ok(Assistant::new(nlu, home, ProfileStore::new(&data_dir), Box::new(SystemClock::new(setup.utc_offset))))
+    let mut assistant =
+        Assistant::new(nlu, home, ProfileStore::new(&data_dir), Box::new(SystemClock::new(setup.utc_offset)));
+    if setup.backend != BackendSpec::Simulated {
+        assistant.set_backend(backend(setup)?);
+    }
+    Ok(assistant)
+}
+
+#[cfg(feature = "mqtt")]
+fn backend(setup: &Setup) -> anyhow::Result<Box<dyn hearth::backend::Backend>> {
+    use hearth::backend::mqtt::{Credentials, MqttBackend, MqttConfig};
+    let args = &setup.mqtt;
+    let seconds = |s: f64, what: &str| {
+        std::time::Duration::try_from_secs_f64(s).with_context(|| format!("--{what} must be a number of seconds"))
+    };
+    let mut config = MqttConfig::new(setup.backend.clone());
+    config.credentials = Credentials::from_args(args.mqtt_user.as_deref(), args.mqtt_password_file.as_deref())?;
+    config.confirm_timeout = seconds(args.confirm_timeout, "confirm-timeout")?;
+    config.queue_ttl = seconds(args.queue_for, "queue-for")?;
+    config.backoff_max = seconds(args.reconnect_max, "reconnect-max")?;
+    config.backoff_min = config.backoff_min.min(config.backoff_max);
+    config.discovery_wait = seconds(args.discovery_wait, "discovery-wait")?;
+    config.z2m_base = args.z2m_base.trim_end_matches('/').to_string();
+    config.discovery_prefix = args.discovery_prefix.trim_end_matches('/').to_string();
+    config.publish_text = args.publish_text;
+    Ok(Box::new(MqttBackend::connect(config)?))
+}
+
+#[cfg(not(feature = "mqtt"))]
+fn backend(setup: &Setup) -> anyhow::Result<Box<dyn hearth::backend::Backend>> {
+    anyhow::bail!(
+        "--backend {} needs the MQTT backend, and this hearth was built without the `mqtt` feature (cargo build --features mqtt)",
+        setup.backend
+    )
 }
 
 fn default_data_dir() -> PathBuf {

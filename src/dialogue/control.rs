@@ -1,6 +1,7 @@
 //! Acting on devices: choosing targets and values, asking when unsure,
 //! confirming risky actions, applying, and answering.
 
+use crate::backend::{Asker, Order, Outcome};
 use crate::home::{Class, Home, Kind, canonical, class_word};
 use crate::nlu::Parse;
 use crate::profile::Unit;
@@ -9,6 +10,7 @@ use crate::values::{
     Level, TempUnit, color_name, parse_color, parse_percent, parse_temperature, parse_volume, resolve_unit,
 };
 
+use super::delivery::{join_sentences, reached};
 use super::ops::{Op, Value};
 use super::reply::{describe_state, devices_phrase, join_or, say, the};
 use super::resolve::{Mentioned, gather, pick, select};
@@ -266,19 +268,36 @@ impl Assistant {
         turn: &mut Turn,
         class: Option<crate::home::ClassWord>,
     ) {
+        let orders: Vec<Order> = devices
+            .iter()
+            .filter_map(|&i| {
+                op.command(value.as_ref(), &self.home.devices[i].state).map(|command| Order { device: i, command })
+            })
+            .collect();
+        let outcomes = self.backend.execute(&self.home, &orders, Asker { user, lang });
         let mut changes = Vec::new();
-        for &i in &devices {
-            let Some(command) = op.command(value.as_ref(), &self.home.devices[i].state) else { continue };
-            let change = self.home.apply(i, command.clone());
-            turn.actions.push(Action { device: self.home.devices[i].id.clone(), command });
+        let mut missed = Vec::new();
+        for (order, outcome) in orders.into_iter().zip(outcomes) {
+            let i = order.device;
+            let id = self.home.devices[i].id.clone();
+            turn.actions.push(Action { device: id.clone(), command: order.command.clone(), outcome });
+            if outcome != Outcome::Done {
+                missed.push((i, outcome));
+                continue;
+            }
             if let (Some(setting), Some(v)) = (op.setting(), &value) {
-                let id = self.home.devices[i].id.clone();
                 session.profile.record(&id, setting, value_key(v));
             }
-            changes.push(change);
+            changes.push(self.home.apply(i, order.command));
         }
         let unchanged = changes.iter().all(|c| c.before == c.after);
-        turn.reply = self.done_reply(op, &devices, &changes, lang, unchanged, session);
+        let reached = reached(&devices, &missed);
+        let done = if reached.is_empty() {
+            String::new()
+        } else {
+            self.done_reply(op, &reached, &changes, lang, unchanged, session)
+        };
+        turn.reply = join_sentences(lang, &[done, self.missed_reply(&missed, lang)]);
         session.push_undo(changes);
         session.last = Some(Last { op, devices, class, value });
         self.save_home();
@@ -466,6 +485,28 @@ impl Assistant {
     fn read_state(&self, session: &Session, op: Op, devices: &[usize], lang: Lang, turn: &Turn) -> String {
         let unit = session.profile.prefs.unit;
         let show = move |c: f32| format_temperature(c, unit);
+        let stale: Vec<String> = devices.iter().filter_map(|&i| self.stale_state(i, lang, &show)).collect();
+        if stale.is_empty() {
+            return self.read_live_state(op, devices, lang, turn, &show);
+        }
+        let live: Vec<usize> =
+            devices.iter().copied().filter(|&i| self.stale_state(i, lang, &show).is_none()).collect();
+        let mut sentences = Vec::new();
+        if !live.is_empty() {
+            sentences.push(self.read_live_state(op, &live, lang, turn, &show));
+        }
+        sentences.extend(stale);
+        join_sentences(lang, &sentences)
+    }
+
+    fn read_live_state(
+        &self,
+        op: Op,
+        devices: &[usize],
+        lang: Lang,
+        turn: &Turn,
+        show: &dyn Fn(f32) -> String,
+    ) -> String {
         if op == Op::GetTemperature {
             let lines: Vec<String> = devices
                 .iter()
@@ -490,7 +531,7 @@ impl Assistant {
             .iter()
             .map(|&i| {
                 let label = self.home.device_label(i, lang);
-                let state = describe_state(&self.home.devices[i].state, lang, &show);
+                let state = describe_state(&self.home.devices[i].state, lang, show);
                 match lang {
                     Lang::En => format!("{} is {state}", capitalise(&the(lang, &label))),
                     Lang::Zh => format!("{label}{state}"),

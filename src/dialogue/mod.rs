@@ -9,6 +9,7 @@
 
 mod clock;
 mod control;
+mod delivery;
 mod ops;
 mod personal;
 mod reply;
@@ -26,6 +27,7 @@ pub use clock::{Clock, ManualClock, SystemClock, civil};
 pub use ops::{Op, Value};
 pub use turn::{Action, Event, Resolved, SlotOut, Turn};
 
+use crate::backend::{Backend, Simulated};
 use crate::home::Home;
 use crate::nlu::{Nlu, Parse};
 use crate::profile::ProfileStore;
@@ -47,6 +49,7 @@ pub struct Assistant {
     clock: Box<dyn Clock>,
     notices: Vec<String>,
     last_lang: HashMap<String, Lang>,
+    backend: Box<dyn Backend>,
 }
 
 impl Assistant {
@@ -61,7 +64,28 @@ impl Assistant {
             clock,
             notices: Vec::new(),
             last_lang: HashMap::new(),
+            backend: Box::new(Simulated),
         }
+    }
+
+    /// Sends commands through `backend` from now on (the simulated home is
+    /// the default) and takes in the devices it found.
+    pub fn set_backend(&mut self, backend: Box<dyn Backend>) {
+        self.backend = backend;
+        self.backend.sync(&mut self.home);
+        self.collect_backend_log();
+    }
+
+    /// Takes in what the backend heard since the last call (devices, state)
+    /// without a turn, as `hearth home` does.
+    pub fn sync_backend(&mut self) {
+        self.backend.sync(&mut self.home);
+        self.collect_backend_log();
+    }
+
+    fn collect_backend_log(&mut self) {
+        let log = self.backend.take_log();
+        self.notices.extend(log);
     }
 
     /// The home.
@@ -134,15 +158,25 @@ impl Assistant {
                 return Turn::bare(text, lang, reply);
             }
         };
+        self.backend.sync(&mut self.home);
         let mut session = self.take_session(user);
         let mut turn = Turn::from_parse(text, &parse);
         self.respond(&mut session, user, text, &parse, &mut turn, 0);
         self.sessions.insert(user.to_string(), session);
+        self.backend.publish_turn(user, &turn);
+        self.collect_backend_log();
         turn
     }
 
-    /// Timers that have ended by now, as announcements.
+    /// Timers that have ended by now and queued commands that were settled
+    /// since the last call, as announcements.
     pub fn due_events(&mut self) -> Vec<Event> {
+        let mut events = self.settled_events();
+        events.extend(self.finished_timers());
+        events
+    }
+
+    fn finished_timers(&mut self) -> Vec<Event> {
         let now = self.clock.monotonic();
         self.timers
             .take_finished(now)
@@ -160,9 +194,14 @@ impl Assistant {
             .collect()
     }
 
-    /// How long until the next timer ends.
+    /// How long until the next timer ends, or until the backend should be
+    /// asked again about queued commands.
     pub fn next_event_in(&self) -> Option<Duration> {
-        self.timers.next_end().map(|end| end.saturating_sub(self.clock.monotonic()))
+        let timer = self.timers.next_end().map(|end| end.saturating_sub(self.clock.monotonic()));
+        match (timer, self.backend.next_poll_in()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn take_session(&mut self, user: &str) -> Session {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::backend::Outcome;
 use crate::home::Command;
 use crate::nlu::Parse;
 use crate::text::Lang;
@@ -40,6 +41,13 @@ pub struct Action {
     /// What was done.
     #[serde(flatten)]
     pub command: Command,
+    /// What became of it; left out of JSON when it was done.
+    #[serde(skip_serializing_if = "is_done")]
+    pub outcome: Outcome,
+}
+
+fn is_done(outcome: &Outcome) -> bool {
+    *outcome == Outcome::Done
 }
 
 /// The outcome of one turn.

@@ -3,12 +3,14 @@
 
 use std::time::Duration;
 
+use crate::backend::{Asker, Order, Outcome};
 use crate::home::canonical;
 use crate::nlu::Parse;
 use crate::text::Lang;
 use crate::values::parse_duration;
 
 use super::clock::civil;
+use super::delivery::{join_sentences, reached};
 use super::reply::{describe_state, devices_phrase, duration, help, join, say};
 use super::session::{Pending, Session};
 use super::turn::Turn;
@@ -49,7 +51,7 @@ impl Assistant {
                 say(lang, "There's nothing waiting for a yes or no right now.", "现在没有需要确认的事。")
             }
             "cancel" => say(lang, "OK, nothing more to do.", "好的，没有别的事了。"),
-            "undo" => self.undo(session, lang),
+            "undo" => self.undo(session, user, lang),
             "get_time" => self.time_now(lang),
             "get_date" => self.date_today(lang),
             "get_weather" => say(
@@ -76,16 +78,43 @@ impl Assistant {
         };
     }
 
-    fn undo(&mut self, session: &mut Session, lang: Lang) -> String {
+    fn undo(&mut self, session: &mut Session, user: &str, lang: Lang) -> String {
         let Some(changes) = session.undo.pop() else {
             return say(lang, "There's nothing to undo.", "没有可以撤销的操作。");
         };
+        let orders: Vec<Order> = changes
+            .iter()
+            .rev()
+            .flat_map(|c| {
+                let now = &self.home.devices[c.device].state;
+                now.commands_to(&c.before).into_iter().map(|command| Order { device: c.device, command })
+            })
+            .collect();
+        let outcomes = self.backend.execute(&self.home, &orders, Asker { user, lang });
+        let mut missed: Vec<(usize, Outcome)> = Vec::new();
+        for (order, outcome) in orders.iter().zip(outcomes) {
+            if outcome != Outcome::Done && !missed.iter().any(|(d, _)| *d == order.device) {
+                missed.push((order.device, outcome));
+            }
+        }
         let devices: Vec<usize> = changes.iter().map(|c| c.device).collect();
         for change in changes.into_iter().rev() {
-            self.home.restore(change.device, change.before);
+            if !missed.iter().any(|(d, _)| *d == change.device) {
+                self.home.restore(change.device, change.before);
+            }
         }
         self.save_home();
         session.last = None;
+        if !missed.is_empty() {
+            let devices = reached(&devices, &missed);
+            let done = if devices.is_empty() {
+                String::new()
+            } else {
+                let what = devices_phrase(&self.home, &devices, lang);
+                say(lang, format!("Undone for {what}."), format!("已撤销{what}的更改。"))
+            };
+            return join_sentences(lang, &[done, self.missed_reply(&missed, lang)]);
+        }
         let what = devices_phrase(&self.home, &devices, lang);
         if let [one] = devices[..] {
             let unit = session.profile.prefs.unit;

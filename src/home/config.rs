@@ -16,6 +16,7 @@
 //! kind = "light"
 //! capabilities = ["on_off", "brightness", "color"]   # optional; defaults by kind
 //! state = { on = false, brightness = 80 }            # optional
+//! mqtt = "Living room ceiling"                       # optional: the device on an MQTT broker
 //! ```
 //! Names are listed in any language; replies use the first name written in
 //! the reply's language. Errors name the file, the line and what is wrong.
@@ -87,6 +88,9 @@ pub struct Device {
     pub capabilities: Vec<Capability>,
     /// The state the home file starts it in.
     pub state: State,
+    /// The device on the MQTT broker this one is: a Zigbee2MQTT friendly
+    /// name or a Home Assistant `unique_id` (see the MQTT backend).
+    pub mqtt: Option<String>,
 }
 
 impl Device {
@@ -134,6 +138,7 @@ struct DeviceSpec {
     capabilities: Option<Vec<Capability>>,
     #[serde(default)]
     state: State,
+    mqtt: Option<String>,
 }
 
 /// The parsed home file, before state is attached.
@@ -220,13 +225,14 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<Parsed, HomeError> {
             class: spec.class,
             capabilities,
             state,
+            mqtt: spec.mqtt,
         });
     }
     Ok(Parsed { name: file.name, floors, areas, devices })
 }
 
 /// Fills the state fields a device's capabilities imply with sensible starting values.
-fn initial_state(mut state: State, capabilities: &[Capability]) -> State {
+pub(super) fn initial_state(mut state: State, capabilities: &[Capability]) -> State {
     for capability in capabilities {
         match capability {
             Capability::OnOff => _ = state.on.get_or_insert(false),

@@ -255,9 +255,65 @@ impl Command {
     }
 }
 
+impl State {
+    /// The commands that take a device from this state to `target`, for the
+    /// fields both have (used to undo a change on a real device).
+    pub fn commands_to(&self, target: &State) -> Vec<Command> {
+        let mut commands = Vec::new();
+        fn differs<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+            b.is_some() && a != b
+        }
+        if differs(&self.color, &target.color) {
+            commands.extend(target.color.clone().map(Command::SetColor));
+        }
+        if differs(&self.brightness, &target.brightness) && target.on != Some(false) {
+            commands.extend(target.brightness.map(Command::SetBrightness));
+        }
+        if differs(&self.on, &target.on) {
+            commands.push(if target.on == Some(true) { Command::TurnOn } else { Command::TurnOff });
+        }
+        if differs(&self.position, &target.position) {
+            commands.extend(target.position.map(Command::SetPosition));
+        }
+        if differs(&self.locked, &target.locked) {
+            commands.push(if target.locked == Some(true) { Command::Lock } else { Command::Unlock });
+        }
+        if differs(&self.target, &target.target) {
+            commands.extend(target.target.map(Command::SetTemperature));
+        }
+        if differs(&self.volume, &target.volume) {
+            commands.extend(target.volume.map(Command::SetVolume));
+        }
+        if differs(&self.cleaning, &target.cleaning) {
+            commands.push(if target.cleaning == Some(true) { Command::StartCleaning } else { Command::Dock });
+        }
+        commands
+    }
+
+    /// Copies every field `report` has into this state.
+    pub fn overlay(&mut self, report: &State) {
+        macro_rules! take {
+            ($($field:ident),*) => { $(if report.$field.is_some() { self.$field = report.$field.clone(); })* };
+        }
+        take!(on, brightness, color, position, locked, target, current, volume, playing, paused, cleaning);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_to_undo_a_change() {
+        let before = State { on: Some(false), brightness: Some(40), ..State::default() };
+        let after = Command::SetBrightness(80).apply(&before);
+        assert_eq!(after.commands_to(&before), vec![Command::TurnOff]);
+        let dimmed = State { on: Some(true), brightness: Some(40), ..State::default() };
+        assert_eq!(after.commands_to(&dimmed), vec![Command::SetBrightness(40)]);
+        let mut overlaid = before.clone();
+        overlaid.overlay(&State { on: Some(true), ..State::default() });
+        assert_eq!((overlaid.on, overlaid.brightness), (Some(true), Some(40)));
+    }
 
     #[test]
     fn brightness_zero_switches_off_and_on_restores() {

@@ -194,6 +194,39 @@ impl Home {
         Change { device, command, before, after }
     }
 
+    /// Adds a device at the end of the list (indices of earlier devices do
+    /// not change) and indexes its names. Its state is filled in for its
+    /// capabilities. Returns its index, or `None` when the id is taken.
+    pub fn add_device(&mut self, mut device: Device) -> Option<usize> {
+        if self.device_index(&device.id).is_some() {
+            return None;
+        }
+        device.state = config::initial_state(device.state, &device.capabilities);
+        let i = self.devices.len();
+        for name in &device.names {
+            self.names.add(name, Named::Device(i));
+        }
+        self.devices.push(device);
+        Some(i)
+    }
+
+    /// Gives device `i` the capabilities `capabilities` (when not empty), with
+    /// starting values for state fields it did not have.
+    pub fn adopt_capabilities(&mut self, i: usize, capabilities: &[Capability]) {
+        if capabilities.is_empty() {
+            return;
+        }
+        let device = &mut self.devices[i];
+        device.capabilities = capabilities.to_vec();
+        device.state = config::initial_state(std::mem::take(&mut device.state), capabilities);
+    }
+
+    /// The index of the area one of whose names is `name` (compared in canonical form).
+    pub fn area_named(&self, name: &str) -> Option<usize> {
+        let wanted = canonical(name);
+        self.areas.iter().position(|a| a.names.iter().any(|n| canonical(n) == wanted) || canonical(&a.id) == wanted)
+    }
+
     /// Puts a device back into `state` (undo).
     pub fn restore(&mut self, device: usize, state: State) {
         self.devices[device].state = state;
