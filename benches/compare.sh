@@ -13,5 +13,5 @@ printf '%s\n' "turn on the kitchen light" "could you set the bedroom lights to 4
 cargo run -q -- tokenize --vocab models/vocab.txt < "$out/texts.txt" > "$out/tokens.jsonl"
 cat "$out/tract.md"
 echo
-python3 benches/onnxruntime.py "$out/tract.md" "$out/texts.txt" < "$out/tokens.jsonl"
+python3 benches/ort_latency.py "$out/tract.md" "$out/texts.txt" < "$out/tokens.jsonl"
 rm -rf "$out"

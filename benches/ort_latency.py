@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency of the shipped ONNX models in onnxruntime, beside tract's.
 
-Usage: benches/onnxruntime.py TRACT_TABLE TEXTS < TOKENS
+Usage: benches/ort_latency.py TRACT_TABLE TEXTS < TOKENS
   TEXTS: the utterances, one a line.
   TOKENS: their tokens, one line each, the output of `hearth tokenize --vocab`.
   TRACT_TABLE: the Markdown table printed by
