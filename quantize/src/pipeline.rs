@@ -99,6 +99,17 @@ pub fn run(job: &Job) -> Result<Report> {
             message: "the full scheme needs a calibration set (JSONL utterances)".into(),
         });
     }
+    if job.scheme == Scheme::Full && job.nnef.is_some() {
+        // tract 0.23 has no NNEF serializer for the integer ops (QuantizeLinear)
+        // that the full scheme leaves in the graph after loading.
+        return Err(QuantError::Data {
+            path: "--nnef".into(),
+            line: 0,
+            message: "the NNEF form can only be written for the weights scheme: tract cannot write the full \
+                      scheme's integer operators as NNEF"
+                .into(),
+        });
+    }
     let calib_sets = read_sets(&job.calib, false)?;
     let eval_sets = read_sets(&job.eval, true)?;
     let calib_utts = spread(&calib_sets, job.calib_limit);
