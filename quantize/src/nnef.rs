@@ -9,7 +9,6 @@
 
 use std::path::Path;
 
-use prost::Message;
 use tract_onnx::pb::ModelProto;
 use tract_onnx::prelude::*;
 
@@ -24,14 +23,9 @@ pub const MAX_ABS_DIFF: f32 = 1e-5;
 /// The typed, decluttered graph of `model` with a `[1, T]` int64 input, as
 /// the runtime would build it from the ONNX file.
 fn decluttered(model: &ModelProto, what: &str) -> Result<TypedModel> {
-    let tract = |stage: &str, e: TractError| QuantError::tract(format!("{stage} {what}"), e);
-    let bytes = model.encode_to_vec();
-    let mut inference = tract_onnx::onnx().model_for_read(&mut bytes.as_slice()).map_err(|e| tract("loading", e))?;
-    let length = inference.symbols.sym("T");
-    let fact = InferenceFact::dt_shape(i64::datum_type(), tvec![1.to_dim(), length.to_dim()]);
-    inference = inference.with_input_fact(0, fact).map_err(|e| tract("loading", e))?;
-    let typed = inference.into_typed().map_err(|e| tract("typing", e))?;
-    typed.into_decluttered().map_err(|e| tract("simplifying", e))
+    crate::runner::typed(model, what)?
+        .into_decluttered()
+        .map_err(|e| QuantError::tract(format!("simplifying {what}"), e))
 }
 
 /// The bytes of `model` as a gzipped NNEF archive. The archive is

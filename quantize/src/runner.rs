@@ -9,6 +9,19 @@ use tract_onnx::prelude::*;
 
 use crate::error::{QuantError, Result};
 
+/// `model` loaded into tract and typed, with its input fixed to one
+/// utterance of any length: `[1, T]` token ids, whatever the file declares.
+/// `what` names it in errors.
+pub fn typed(model: &ModelProto, what: &str) -> Result<TypedModel> {
+    let tract = |stage: &str, e: TractError| QuantError::tract(format!("{stage} {what}"), e);
+    let bytes = model.encode_to_vec();
+    let mut inference = tract_onnx::onnx().model_for_read(&mut bytes.as_slice()).map_err(|e| tract("loading", e))?;
+    let length = inference.symbols.sym("T");
+    let fact = InferenceFact::dt_shape(i64::datum_type(), tvec![1.to_dim(), length.to_dim()]);
+    inference = inference.with_input_fact(0, fact).map_err(|e| tract("loading", e))?;
+    inference.into_typed().map_err(|e| tract("typing", e))
+}
+
 /// One output of a run: shape and values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
@@ -36,16 +49,9 @@ impl std::fmt::Debug for TokenModel {
 impl TokenModel {
     /// Loads `model` into tract and optimises it. `what` names it in errors.
     pub fn new(model: &ModelProto, what: &str) -> Result<Self> {
-        let bytes = model.encode_to_vec();
         let start = Instant::now();
         let tract = |stage: &str, e: TractError| QuantError::tract(format!("{stage} {what}"), e);
-        let mut inference =
-            tract_onnx::onnx().model_for_read(&mut bytes.as_slice()).map_err(|e| tract("loading", e))?;
-        // One utterance of any length: [1, T] token ids, whatever the file declares.
-        let length = inference.symbols.sym("T");
-        let fact = InferenceFact::dt_shape(i64::datum_type(), tvec![1.to_dim(), length.to_dim()]);
-        inference = inference.with_input_fact(0, fact).map_err(|e| tract("loading", e))?;
-        let typed = inference.into_typed().map_err(|e| tract("typing", e))?;
+        let typed = typed(model, what)?;
         let optimized = typed.into_optimized().map_err(|e| tract("optimising", e))?;
         let plan = optimized.into_runnable().map_err(|e| tract("planning", e))?;
         Ok(TokenModel { plan, what: what.to_string(), load_time: start.elapsed() })
