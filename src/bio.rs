@@ -88,6 +88,65 @@ pub fn tags_to_spans(tokens: &[Token], tags: &[u32]) -> Vec<SlotSpan> {
     spans
 }
 
+/// The best tag sequence for per-token slot logits under the BIO rules: an `I`
+/// tag only continues a `B` or `I` of its own slot on the previous word.
+///
+/// Only word-start tokens are decoded (a word's continuation pieces follow its
+/// first piece in [`tags_to_spans`]); continuation pieces get `O`. Each row of
+/// `rows` holds the logits of one token over all tags (`O`, then `B`/`I` per
+/// slot). The score of a path is the sum of the tokens' log-softmax values, so
+/// where the plain arg-max is a valid sequence it is also the result.
+pub fn decode_tags<R: AsRef<[f32]>>(tokens: &[Token], rows: &[R]) -> Vec<u32> {
+    let mut tags = vec![0u32; tokens.len().min(rows.len())];
+    let words: Vec<usize> = (0..tags.len()).filter(|&i| tokens[i].word_start).collect();
+    let Some(n_tags) = words.first().map(|&i| rows[i].as_ref().len()) else { return tags };
+    if n_tags == 0 {
+        return tags;
+    }
+    let log_softmax = |row: &[f32]| -> Vec<f32> {
+        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let log_sum = row.iter().map(|v| (v - max).exp()).sum::<f32>().ln() + max;
+        row.iter().map(|v| v - log_sum).collect()
+    };
+    // Whether `tag` may follow `previous` (`None` at the start of the utterance).
+    let allowed = |previous: Option<u32>, tag: u32| match tag_slot(tag) {
+        Some((slot, false)) => previous.and_then(tag_slot).is_some_and(|(s, _)| s == slot),
+        _ => true,
+    };
+    let mut score: Vec<f32> = Vec::new();
+    let mut back: Vec<Vec<u32>> = Vec::with_capacity(words.len());
+    for (w, &i) in words.iter().enumerate() {
+        let emit = log_softmax(&rows[i].as_ref()[..n_tags.min(rows[i].as_ref().len())]);
+        let mut next = vec![f32::NEG_INFINITY; n_tags];
+        let mut from = vec![0u32; n_tags];
+        for (tag, value) in emit.iter().enumerate() {
+            let tag = tag as u32;
+            if w == 0 {
+                if allowed(None, tag) {
+                    next[tag as usize] = *value;
+                }
+                continue;
+            }
+            for (previous, &prev_score) in score.iter().enumerate() {
+                let candidate = prev_score + value;
+                if candidate > next[tag as usize] && allowed(Some(previous as u32), tag) {
+                    next[tag as usize] = candidate;
+                    from[tag as usize] = previous as u32;
+                }
+            }
+        }
+        score = next;
+        back.push(from);
+    }
+    let mut best =
+        score.iter().enumerate().fold((0u32, f32::NEG_INFINITY), |b, (t, &v)| if v > b.1 { (t as u32, v) } else { b });
+    for w in (0..words.len()).rev() {
+        tags[words[w]] = best.0;
+        best.0 = back[w][best.0 as usize];
+    }
+    tags
+}
+
 /// Trims white space from both ends of a span of `chars`; `None` if nothing is left.
 pub fn trim_span(chars: &[char], span: SlotSpan) -> Option<SlotSpan> {
     let mut start = span.start.min(chars.len());
@@ -107,6 +166,34 @@ mod tests {
 
     fn token(start: usize, end: usize, word_start: bool) -> Token {
         Token { id: 0, start, end, word_start }
+    }
+
+    #[test]
+    fn decoding_keeps_a_valid_arg_max() {
+        let tokens = [token(0, 3, true), token(4, 7, true), token(8, 11, true)];
+        // O, B-slot0, I-slot0: already valid.
+        let rows = [vec![2.0, 0.0, 0.0], vec![0.0, 3.0, 1.0], vec![0.0, 1.0, 3.0]];
+        assert_eq!(decode_tags(&tokens, &rows), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn decoding_never_starts_a_span_with_inside() {
+        let tokens = [token(0, 3, true), token(4, 7, true)];
+        // The arg-max would be O, I-slot0; B-slot0 is close behind.
+        let rows = [vec![2.0, 0.0, 0.0], vec![0.0, 2.5, 3.0]];
+        assert_eq!(decode_tags(&tokens, &rows), vec![0, 1]);
+        // At the start, I is not allowed either.
+        let rows = [vec![0.0, 1.0, 3.0], vec![3.0, 0.0, 0.0]];
+        assert_eq!(decode_tags(&tokens, &rows), vec![1, 0]);
+    }
+
+    #[test]
+    fn decoding_continues_only_its_own_slot_and_skips_pieces() {
+        // Tags: O, B-0, I-0, B-1, I-1. Word 2 prefers I-1 after B-0, which is not allowed.
+        let tokens = [token(0, 3, true), token(3, 5, false), token(6, 9, true)];
+        let rows = [vec![0.0, 3.0, 0.0, 2.9, 0.0], vec![9.0, 0.0, 0.0, 0.0, 0.0], vec![0.0, 0.0, 1.0, 0.0, 3.0]];
+        assert_eq!(decode_tags(&tokens, &rows), vec![3, 0, 4]);
+        assert!(decode_tags(&tokens, &Vec::<Vec<f32>>::new()).is_empty());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::bio::{SlotSpan, tags_to_spans};
+use crate::bio::{SlotSpan, decode_tags, tags_to_spans};
 use crate::labels::{Labels, LabelsError};
 use crate::text::{Lang, Tokenizer, TokenizerOptions, Vocab, VocabError, detect_lang};
 
@@ -147,7 +147,7 @@ impl Nlu {
         let ids: Vec<u32> = tokens.iter().map(|t| t.id).collect();
         let raw = self.network.run(&ids)?;
         let (intent, confidence) = softmax_max(&raw.intent_logits);
-        let tags: Vec<u32> = raw.slot_logits.iter().map(|row| softmax_max(row).0 as u32).collect();
+        let tags = decode_tags(&tokens, &raw.slot_logits);
         let chars: Vec<char> = text.chars().collect();
         let slots = tags_to_spans(&tokens, &tags)
             .into_iter()

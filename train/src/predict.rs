@@ -2,7 +2,7 @@
 
 use candle_core::{D, Device};
 use candle_nn::ops::softmax;
-use hearth::bio::{SlotSpan, tags_to_spans};
+use hearth::bio::{SlotSpan, decode_tags, tags_to_spans};
 use hearth::text::Tokenizer;
 
 use crate::data::Example;
@@ -37,12 +37,12 @@ pub fn predict(
         let batch = Batch::new(&rows, &device)?;
         let output = model.forward(&batch, None)?;
         let probs = softmax(&output.intent_logits, D::Minus1)?.to_vec2::<f32>()?;
-        let tags: Vec<Vec<u32>> = output.slot_logits.argmax(D::Minus1)?.to_vec2::<u32>()?;
+        let slot_logits: Vec<Vec<Vec<f32>>> = output.slot_logits.to_vec3::<f32>()?;
         let embeddings = output.embedding.to_vec2::<f32>()?;
-        for (row, ((probs, row_tags), embedding)) in probs.iter().zip(&tags).zip(embeddings).enumerate() {
+        for (row, ((probs, logits), embedding)) in probs.iter().zip(&slot_logits).zip(embeddings).enumerate() {
             let (intent, confidence) = argmax(probs);
             let len = tokens[row].len();
-            let spans = tags_to_spans(&tokens[row], &row_tags[..len]);
+            let spans = tags_to_spans(&tokens[row], &decode_tags(&tokens[row], &logits[..len]));
             out.push(Prediction { intent, confidence, spans, embedding });
         }
     }
