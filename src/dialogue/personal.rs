@@ -149,7 +149,7 @@ impl Assistant {
 
     fn teach_alias(&mut self, session: &mut Session, user: &str, text: &str, parse: &Parse) -> String {
         let lang = parse.lang;
-        let Some(alias) = parse.slots.iter().find(|s| s.label == "alias").map(|s| s.value.trim().to_string()) else {
+        let Some(alias) = parse.slots.iter().find(|s| s.label == "alias").map(|s| alias_value(text, s)) else {
             return say(lang, "What name should I learn, and for which device?", "要我记住什么名字？是哪个设备的？");
         };
         let slots: Vec<_> = parse.slots.iter().filter(|s| s.label != "alias").cloned().collect();
@@ -298,6 +298,18 @@ impl Assistant {
     }
 }
 
+/// The taught name of an `alias` slot, trimmed. In Chinese "叫做" and "叫作"
+/// mean "be called", so a span that takes their second character along
+/// ("把台灯叫|做小月|") loses it: a name never starts with the verb.
+fn alias_value(text: &str, slot: &crate::nlu::Slot) -> String {
+    let value = slot.value.trim();
+    let after_jiao = slot.start > 0 && text.chars().nth(slot.start - 1) == Some('叫');
+    match value.strip_prefix(['做', '作']) {
+        Some(rest) if after_jiao && !rest.trim().is_empty() => rest.trim().to_string(),
+        _ => value.to_string(),
+    }
+}
+
 /// The name after "call me", "my name is", "我叫" and the like, when the
 /// model did not mark it.
 fn name_after_cue(text: &str) -> Option<String> {
@@ -403,5 +415,16 @@ mod tests {
         assert!(!contains_phrase("turn off the lights in the living room at movie time now", "movie time"));
         assert_eq!(name_after_cue("Call me Bob"), Some("Bob".to_string()));
         assert_eq!(name_after_cue("我叫小明"), Some("小明".to_string()));
+        let slot = |start: usize, value: &str| crate::nlu::Slot {
+            label: "alias".into(),
+            value: value.into(),
+            start,
+            end: start + value.chars().count(),
+        };
+        assert_eq!(alias_value("把台灯叫做小月", &slot(4, "做小月")), "小月");
+        assert_eq!(alias_value("把台灯叫做小月", &slot(5, "小月")), "小月");
+        assert_eq!(alias_value("把台灯叫作小月", &slot(4, "作小月")), "小月");
+        assert_eq!(alias_value("台灯的名字是做饭灯", &slot(6, "做饭灯")), "做饭灯");
+        assert_eq!(alias_value("把台灯叫做", &slot(4, "做")), "做");
     }
 }
