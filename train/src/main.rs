@@ -158,9 +158,15 @@ struct ModelArgs {
     /// Learning rate.
     #[arg(long, default_value_t = TrainConfig::default().lr)]
     lr: f64,
+    /// Chance that a training token is replaced by `<unk>` (word dropout).
+    #[arg(long, default_value_t = TrainConfig::default().unk_prob)]
+    word_dropout: f64,
     /// Most epochs.
     #[arg(long, default_value_t = TrainConfig::default().max_epochs)]
     epochs: usize,
+    /// Stop after this many epochs without a better dev score.
+    #[arg(long, default_value_t = TrainConfig::default().patience)]
+    patience: usize,
     /// Most whole words in the vocabulary.
     #[arg(long, default_value_t = VocabConfig::default().max_words)]
     vocab_words: usize,
@@ -178,7 +184,9 @@ impl ModelArgs {
                 layers: self.layers,
                 dropout: self.dropout,
                 lr: self.lr,
+                unk_prob: self.word_dropout,
                 max_epochs: self.epochs,
+                patience: self.patience,
                 seed: self.seed,
                 ..TrainConfig::default()
             },
