@@ -108,38 +108,41 @@ pub fn decode_tags<R: AsRef<[f32]>>(tokens: &[Token], rows: &[R]) -> Vec<u32> {
         let log_sum = row.iter().map(|v| (v - max).exp()).sum::<f32>().ln() + max;
         row.iter().map(|v| v - log_sum).collect()
     };
-    // Whether `tag` may follow `previous` (`None` at the start of the utterance).
-    let allowed = |previous: Option<u32>, tag: u32| match tag_slot(tag) {
-        Some((slot, false)) => previous.and_then(tag_slot).is_some_and(|(s, _)| s == slot),
-        _ => true,
+    // The index and value of the first largest entry.
+    let best_of = |values: &[f32]| {
+        values.iter().enumerate().fold((0u32, f32::NEG_INFINITY), |b, (t, &v)| if v > b.1 { (t as u32, v) } else { b })
     };
     let mut score: Vec<f32> = Vec::new();
     let mut back: Vec<Vec<u32>> = Vec::with_capacity(words.len());
-    for (w, &i) in words.iter().enumerate() {
-        let emit = log_softmax(&rows[i].as_ref()[..n_tags.min(rows[i].as_ref().len())]);
+    for &i in &words {
+        let row = rows[i].as_ref();
+        let emit = log_softmax(&row[..n_tags.min(row.len())]);
         let mut next = vec![f32::NEG_INFINITY; n_tags];
         let mut from = vec![0u32; n_tags];
+        // `O` and `B` may follow anything; `I` of a slot only its own `B` or `I`.
+        let any = (!score.is_empty()).then(|| best_of(&score));
         for (tag, value) in emit.iter().enumerate() {
-            let tag = tag as u32;
-            if w == 0 {
-                if allowed(None, tag) {
-                    next[tag as usize] = *value;
+            let previous = match tag_slot(tag as u32) {
+                Some((slot, false)) if !score.is_empty() => {
+                    let (b, i) = (begin_tag(slot), inside_tag(slot));
+                    Some(if score[i as usize] > score[b as usize] {
+                        (i, score[i as usize])
+                    } else {
+                        (b, score[b as usize])
+                    })
                 }
-                continue;
-            }
-            for (previous, &prev_score) in score.iter().enumerate() {
-                let candidate = prev_score + value;
-                if candidate > next[tag as usize] && allowed(Some(previous as u32), tag) {
-                    next[tag as usize] = candidate;
-                    from[tag as usize] = previous as u32;
-                }
+                Some((_, false)) => None,
+                _ => Some(any.unwrap_or((0, 0.0))),
+            };
+            if let Some((previous, prev_score)) = previous {
+                next[tag] = prev_score + value;
+                from[tag] = previous;
             }
         }
         score = next;
         back.push(from);
     }
-    let mut best =
-        score.iter().enumerate().fold((0u32, f32::NEG_INFINITY), |b, (t, &v)| if v > b.1 { (t as u32, v) } else { b });
+    let mut best = best_of(&score);
     for w in (0..words.len()).rev() {
         tags[words[w]] = best.0;
         best.0 = back[w][best.0 as usize];
