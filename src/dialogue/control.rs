@@ -80,6 +80,20 @@ impl Assistant {
         if is_question(text, &canon) && op.changes() {
             op = if super::rules::mentions_temperature(&canon) { Op::GetTemperature } else { Op::GetState };
         }
+        // A room the home does not have: say so, rather than act on every room.
+        if let Some(area) = &mentioned.unknown_area
+            && mentioned.areas.is_empty()
+            && mentioned.floors.is_empty()
+            && mentioned.devices.is_empty()
+        {
+            turn.reply = self.unknown_area(area, lang);
+            return;
+        }
+        // "What is the thermostat set to?" asks for the setting, which the
+        // state reply gives, not for the room's temperature.
+        if op == Op::GetTemperature && asks_setting(&canon) {
+            op = Op::GetState;
+        }
         if is_mute(&canon) && matches!(op, Op::VolumeDown | Op::VolumeSet | Op::MediaPause | Op::TurnOff) {
             op = Op::VolumeSet;
         }
@@ -450,6 +464,19 @@ impl Assistant {
         }
         let place = super::reply::join(lang, &place);
         say(lang, format!("I found no such device in the {place}."), format!("{place}没有这样的设备。"))
+    }
+
+    /// "Which room is X? The rooms here are ..."
+    fn unknown_area(&self, unknown: &str, lang: Lang) -> String {
+        let rooms: Vec<String> = (0..self.home.areas.len()).map(|a| self.home.area_name(a, lang).to_string()).collect();
+        say(
+            lang,
+            format!(
+                "Sorry, I didn't understand which room \"{unknown}\" is. The rooms here are: {}.",
+                rooms.join(", ")
+            ),
+            format!("抱歉，我不知道“{unknown}”是哪个房间。这里的房间有：{}。", rooms.join("、")),
+        )
     }
 
     /// "I don't know X; the closest are ..."
@@ -928,6 +955,37 @@ pub(super) fn is_question(text: &str, canon: &str) -> bool {
         || (text.trim_end().ends_with(['?', '？']) && !matches!(first, "can" | "could" | "would" | "will" | "please"))
 }
 
+/// Whether a temperature question asks what a thermostat is set to rather
+/// than how warm it is.
+fn asks_setting(canon: &str) -> bool {
+    let words: Vec<&str> = canon.split(' ').collect();
+    words.windows(2).any(|w| w[0] == "set" && matches!(w[1], "to" | "at" | "for"))
+        || words.iter().any(|w| matches!(*w, "target" | "setpoint" | "setting"))
+        || ["设定", "设置", "设的", "设成", "设为", "调到多少", "调的"].iter().any(|w| canon.contains(w))
+}
+
 fn is_mute(canon: &str) -> bool {
     canon.split(' ').any(|w| w == "mute") || canon.contains("静音")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_about_the_setting_is_told_from_one_about_the_warmth() {
+        for asked in [
+            "what is the thermostat set to",
+            "what's the heating set at",
+            "what's the target temperature",
+            "空调设定的温度是多少",
+            "暖气调到多少度了",
+        ] {
+            assert!(asks_setting(&canonical(asked)), "{asked}");
+        }
+        for asked in ["how warm is it in the living room", "what's the temperature", "set it to 20", "客厅多少度"]
+        {
+            assert!(!asks_setting(&canonical(asked)), "{asked}");
+        }
+    }
 }

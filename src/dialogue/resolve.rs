@@ -21,6 +21,8 @@ pub struct Mentioned {
     pub class: Option<ClassWord>,
     /// A device name that matches nothing in the home.
     pub unknown: Option<String>,
+    /// A room or floor name that matches nothing in the home.
+    pub unknown_area: Option<String>,
     /// "all", "every", "所有", "全部", "都".
     pub all: bool,
     /// "it", "them", "它".
@@ -70,7 +72,8 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
     }
     let mentioned_names: Vec<String> =
         m.devices.iter().flat_map(|&i| home.devices[i].names.iter().map(|n| canonical(n))).collect();
-    for slot in slots {
+    let slots = join_split_names(home, aliases, text, slots);
+    for slot in &slots {
         let value = slot.value.as_str();
         let key = canonical(value);
         // A slot inside a name already found in the text ("bedside lamp" of "left bedside lamp") adds nothing.
@@ -91,6 +94,8 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
                     best(home.names(), aliases, value, |n| matches!(n, Named::Area(_) | Named::Floor(_)))
                 {
                     named.into_iter().for_each(|n| push_named(&mut m, n));
+                } else if !is_whole_home(&key) {
+                    m.unknown_area = Some(value.to_string());
                 }
             }
             "device_class" => {
@@ -111,6 +116,47 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
         || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w));
     m.devices.dedup();
     m
+}
+
+/// The slots with a device span and the class-word span right after it
+/// joined into one device span, where only the whole is a device's name: the
+/// model sometimes tags "bedside lamps" as the device "bedside" and the class
+/// "lamps", and read apart they would mean every lamp.
+fn join_split_names(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> Vec<Slot> {
+    let chars: Vec<char> = text.chars().collect();
+    let is_device = |n: &Named| matches!(n, Named::Device(_));
+    let names = |value: &str| {
+        !home.names().find(value).is_empty()
+            || !aliases.find(value).is_empty()
+            || best(home.names(), aliases, value, is_device).is_some()
+    };
+    let mut out: Vec<Slot> = Vec::with_capacity(slots.len());
+    let mut i = 0;
+    while i < slots.len() {
+        let (a, next) = (&slots[i], slots.get(i + 1));
+        if let Some(b) = next.filter(|b| a.label == "device" && b.label == "device_class")
+            && a.end <= b.start
+            && b.end <= chars.len()
+            && chars[a.end..b.start].iter().all(|c| c.is_whitespace())
+        {
+            let whole: String = chars[a.start..b.end].iter().collect();
+            if !names(&a.value) && names(&whole) {
+                out.push(Slot { label: a.label.clone(), value: whole, start: a.start, end: b.end });
+                i += 2;
+                continue;
+            }
+        }
+        out.push(a.clone());
+        i += 1;
+    }
+    out
+}
+
+/// Words for the whole home, which no room is called but which name a place.
+fn is_whole_home(canon: &str) -> bool {
+    let canon = canon.trim_start_matches("the ").trim_start_matches("my ").trim_start_matches("our ");
+    matches!(canon, "house" | "home" | "flat" | "apartment" | "everywhere" | "here" | "in here" | "whole house")
+        || ["家", "全屋", "屋里", "这里", "这儿", "到处", "整个"].iter().any(|w| canon.contains(w))
 }
 
 /// "bedroom lights" read as an area name followed by a plural class word.

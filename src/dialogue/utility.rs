@@ -288,8 +288,13 @@ impl Assistant {
 
     fn list_change(&mut self, parse: &Parse, turn: &mut Turn) -> String {
         let lang = parse.lang;
-        let items: Vec<String> =
-            parse.slots.iter().filter(|s| s.label == "list_item").map(|s| s.value.trim().to_string()).collect();
+        let items: Vec<String> = parse
+            .slots
+            .iter()
+            .filter(|s| s.label == "list_item")
+            .map(|s| list_item(&s.value))
+            .filter(|item| !item.is_empty())
+            .collect();
         let list = parse
             .slots
             .iter()
@@ -322,5 +327,58 @@ impl Assistant {
         };
         self.save_home();
         reply
+    }
+}
+
+/// A list item as said, without a joining word the model took along at either
+/// end ("milk and" of "milk and eggs", "鸡蛋还有"). A single-character Chinese
+/// joiner is only dropped at the end, where no item name has it (和牛 keeps its 和).
+fn list_item(value: &str) -> String {
+    const EN: [&str; 4] = ["and", "or", "plus", "also"];
+    let is_joiner = |w: &&str| EN.contains(&w.to_lowercase().as_str());
+    let mut words: Vec<&str> = value.split_whitespace().collect();
+    while words.first().is_some_and(is_joiner) {
+        words.remove(0);
+    }
+    while words.last().is_some_and(is_joiner) {
+        words.pop();
+    }
+    let mut item = words.join(" ");
+    loop {
+        let before = item.len();
+        for joiner in ["还有", "以及"] {
+            if let Some(rest) = item.strip_prefix(joiner).filter(|r| !r.is_empty()) {
+                item = rest.to_string();
+            }
+        }
+        for joiner in ["还有", "以及", "和", "跟", "或"] {
+            if let Some(rest) = item.strip_suffix(joiner).filter(|r| !r.is_empty()) {
+                item = rest.to_string();
+            }
+        }
+        if item.len() == before {
+            return item;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_item;
+
+    #[test]
+    fn a_joining_word_at_the_edge_of_a_list_item_is_dropped() {
+        for (said, item) in [
+            ("milk and", "milk"),
+            ("and eggs", "eggs"),
+            (" And  bread ", "bread"),
+            ("salt and pepper", "salt and pepper"),
+            ("and", ""),
+            ("鸡蛋和", "鸡蛋"),
+            ("还有牛奶", "牛奶"),
+            ("和牛", "和牛"),
+        ] {
+            assert_eq!(list_item(said), item, "{said:?}");
+        }
     }
 }

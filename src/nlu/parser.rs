@@ -151,11 +151,14 @@ impl Nlu {
         let chars: Vec<char> = text.chars().collect();
         let slots = tags_to_spans(&tokens, &tags)
             .into_iter()
-            .map(|SlotSpan { slot, start, end }| Slot {
-                label: self.labels.slots[slot].clone(),
-                value: chars[start..end].iter().collect(),
-                start,
-                end,
+            .filter_map(|SlotSpan { slot, start, end }| {
+                let (start, end) = trim_span(&chars, start, end)?;
+                Some(Slot {
+                    label: self.labels.slots[slot].clone(),
+                    value: chars[start..end].iter().collect(),
+                    start,
+                    end,
+                })
             })
             .collect();
         let vocab = self.tokenizer.vocab();
@@ -177,10 +180,45 @@ impl Nlu {
     }
 }
 
+/// A span without the spaces and sentence punctuation the model may have
+/// taken along at its edges ("movie time," of "when I say movie time, ..."):
+/// no slot value starts or ends with them. `None` when nothing is left.
+/// Apostrophes, hyphens and full stops stay: they belong to names and times
+/// ("rock 'n' roll", "Jay-Z", "7 p.m.").
+fn trim_span(chars: &[char], mut start: usize, mut end: usize) -> Option<(usize, usize)> {
+    let edge = |c: char| c.is_whitespace() || ",;:!?\"“”，。；：！？、「」『』《》".contains(c);
+    while start < end && edge(chars[start]) {
+        start += 1;
+    }
+    while end > start && edge(chars[end - 1]) {
+        end -= 1;
+    }
+    (start < end).then_some((start, end))
+}
+
 /// The index of the largest value and its softmax probability.
 pub fn softmax_max(logits: &[f32]) -> (usize, f32) {
     let (best, max) =
         logits.iter().copied().enumerate().fold((0, f32::NEG_INFINITY), |b, (i, v)| if v > b.1 { (i, v) } else { b });
     let sum: f32 = logits.iter().map(|v| (v - max).exp()).sum();
     (best, if sum > 0.0 { 1.0 / sum } else { 0.0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_span;
+
+    #[test]
+    fn slot_spans_lose_edge_punctuation_but_not_their_own() {
+        let trim = |text: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            trim_span(&chars, 0, chars.len()).map(|(s, e)| chars[s..e].iter().collect::<String>())
+        };
+        assert_eq!(trim("movie time,").as_deref(), Some("movie time"));
+        assert_eq!(trim("\"movie time\"").as_deref(), Some("movie time"));
+        assert_eq!(trim("客厅，").as_deref(), Some("客厅"));
+        assert_eq!(trim("7 p.m.").as_deref(), Some("7 p.m."));
+        assert_eq!(trim("Jay-Z").as_deref(), Some("Jay-Z"));
+        assert_eq!(trim(" , ").as_deref(), None);
+    }
 }
