@@ -161,6 +161,9 @@ struct ModelArgs {
     /// Chance that a training token is replaced by `<unk>` (word dropout).
     #[arg(long, default_value_t = TrainConfig::default().unk_prob)]
     word_dropout: f64,
+    /// Examples per mini-batch.
+    #[arg(long, default_value_t = TrainConfig::default().batch_size)]
+    batch: usize,
     /// Most epochs.
     #[arg(long, default_value_t = TrainConfig::default().max_epochs)]
     epochs: usize,
@@ -185,6 +188,7 @@ impl ModelArgs {
                 dropout: self.dropout,
                 lr: self.lr,
                 unk_prob: self.word_dropout,
+                batch_size: self.batch,
                 max_epochs: self.epochs,
                 patience: self.patience,
                 seed: self.seed,

@@ -108,6 +108,7 @@ pub fn train(
     config: &TrainConfig,
     progress: bool,
 ) -> anyhow::Result<Trained> {
+    anyhow::ensure!(config.batch_size > 0, "the batch size must be at least 1");
     let device = Device::Cpu;
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let model_config = ModelConfig {

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use hearth::labels::Labels;
 use hearth::text::Lang;
-use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -213,28 +212,72 @@ fn fnv1a(parts: &[&str]) -> u64 {
     hash
 }
 
-/// Assigns templates of each intent to splits: about 15% to test, 15% to dev
-/// (at least one each when an intent has four or more templates).
+/// Assigns templates of each intent to splits: about 15% to test and 15% to
+/// dev, at least one each when an intent has four or more templates.
+///
+/// A template's split follows from a hash of its own text, not from its place
+/// in the file, so adding or removing other templates never moves it: a
+/// template trained on stays trained on, and a held-out one stays held out.
+/// Only the fallback that keeps a small intent from having no test or dev
+/// template looks at the others.
+///
+/// The first template of each intent is its canonical phrasing and always
+/// stays in training.
 fn assign_splits(config: &CorpusConfig, lang: Lang, templates: &[Template]) -> Vec<Split> {
     let mut by_intent: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (idx, template) in templates.iter().enumerate() {
         by_intent.entry(&template.intent).or_default().push(idx);
     }
+    let seed = config.seed.to_string();
     let mut splits = vec![Split::Train; templates.len()];
-    for (intent, mut indices) in by_intent {
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed ^ fnv1a(&["split", lang.code(), intent]));
-        indices.shuffle(&mut rng);
-        let n = indices.len();
-        let n_held = if n >= 4 { ((n as f64 * 0.15).round() as usize).max(1) } else { 0 };
-        for &idx in &indices[..n_held] {
-            splits[idx] = Split::Test;
+    for (intent, indices) in by_intent {
+        if indices.len() < 4 {
+            continue;
         }
-        for &idx in &indices[n_held..2 * n_held] {
-            splits[idx] = Split::Dev;
+        // A uniform draw in [0, 1) per template, from its text alone. FNV-1a's
+        // high bits barely change between lines that differ in one late
+        // character, so the hash goes through SplitMix64's finaliser first.
+        let draw = |idx: usize| {
+            let hash = mix(fnv1a(&["split", &seed, lang.code(), intent, &templates[idx].source]));
+            (hash >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for &idx in &indices[1..] {
+            let u = draw(idx);
+            splits[idx] = if u < HELD_OUT_SHARE {
+                Split::Test
+            } else if u < 2.0 * HELD_OUT_SHARE {
+                Split::Dev
+            } else {
+                Split::Train
+            };
+        }
+        // An intent the draws left without a test or dev template lends its
+        // lowest-drawn training template to it.
+        for split in [Split::Test, Split::Dev] {
+            if indices.iter().all(|&idx| splits[idx] != split) {
+                let lowest = indices[1..]
+                    .iter()
+                    .copied()
+                    .filter(|&idx| splits[idx] == Split::Train)
+                    .min_by(|&a, &b| draw(a).total_cmp(&draw(b)).then(a.cmp(&b)));
+                if let Some(idx) = lowest {
+                    splits[idx] = split;
+                }
+            }
         }
     }
     splits
 }
+
+/// SplitMix64's finaliser: every input bit moves every output bit.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The share of each intent's templates held out for test, and again for dev.
+const HELD_OUT_SHARE: f64 = 0.15;
 
 fn expand_language(
     config: &CorpusConfig,
@@ -323,4 +366,62 @@ pub fn stats_table(corpus: &Corpus, labels: &Labels) -> String {
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A template file with one intent and the numbered lines `from..to`.
+    fn file(intent: &str, ranges: &[(usize, usize)]) -> String {
+        let mut text = format!("@intent {intent}\n");
+        for &(from, to) in ranges {
+            for i in from..to {
+                text.push_str(&format!("turn on lamp number {i}\n"));
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn a_templates_split_does_not_move_when_others_are_added() {
+        let config = CorpusConfig::new(PathBuf::new());
+        let before = parse_file(&file("lights_on", &[(0, 60)])).unwrap();
+        let after = parse_file(&file("lights_on", &[(0, 1), (90, 120), (1, 60), (60, 90)])).unwrap();
+        assert_eq!(after.len(), 120);
+        let split_of = |templates: &[Template]| -> BTreeMap<String, Split> {
+            let splits = assign_splits(&config, Lang::En, templates);
+            templates.iter().map(|t| t.source.clone()).zip(splits).collect()
+        };
+        let (before, after) = (split_of(&before), split_of(&after));
+        for (source, split) in &before {
+            assert_eq!(after[source], *split, "{source:?} moved");
+        }
+        let held = |split| after.values().filter(|s| **s == split).count();
+        for split in [Split::Test, Split::Dev] {
+            assert!((8..=28).contains(&held(split)), "{split:?}: {} of 120", held(split));
+        }
+    }
+
+    #[test]
+    fn a_small_intent_still_has_a_test_and_a_dev_template() {
+        let config = CorpusConfig::new(PathBuf::new());
+        for n in 4..12 {
+            let templates = parse_file(&file("lights_off", &[(0, n)])).unwrap();
+            let splits = assign_splits(&config, Lang::En, &templates);
+            for split in [Split::Test, Split::Dev, Split::Train] {
+                assert!(splits.contains(&split), "{n} templates, no {split:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_template_of_an_intent_is_always_trained_on() {
+        for seed in 0..50 {
+            let config = CorpusConfig { seed, ..CorpusConfig::new(PathBuf::new()) };
+            let templates = parse_file(&(file("lights_on", &[(0, 5)]) + &file("lights_off", &[(5, 9)]))).unwrap();
+            let splits = assign_splits(&config, Lang::En, &templates);
+            assert_eq!((splits[0], splits[5]), (Split::Train, Split::Train), "seed {seed}: {splits:?}");
+        }
+    }
 }

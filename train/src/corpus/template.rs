@@ -31,6 +31,8 @@ pub struct Template {
     pub index: usize,
     /// 1-based line in the file.
     pub line: usize,
+    /// The line as written, without outer spaces: what the split is keyed on.
+    pub source: String,
     /// The elements, in order.
     pub nodes: Vec<Node>,
 }
@@ -78,7 +80,7 @@ pub fn parse_file(text: &str) -> Result<Vec<Template>, TemplateError> {
             return Err(TemplateError { line, column: 1, message: "template before any `@intent` line".into() });
         };
         let nodes = parse_line(content).map_err(|(column, message)| TemplateError { line, column, message })?;
-        templates.push(Template { intent: intent.clone(), index, line, nodes });
+        templates.push(Template { intent: intent.clone(), index, line, source: content.to_string(), nodes });
         index += 1;
     }
     Ok(templates)
