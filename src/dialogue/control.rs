@@ -337,6 +337,14 @@ impl Assistant {
             "brightness" | "position" | "volume" => {
                 slot_exact(label).or_else(|| ["brightness", "position", "volume"].iter().find_map(|l| slot_exact(l)))
             }
+            // A temperature request settles what a bare number is ("set the
+            // thermostat to 21" with 21 tagged as a level); a percentage never is.
+            "temperature" => slot_exact(label).or_else(|| {
+                ["position", "brightness", "volume"]
+                    .iter()
+                    .find_map(|l| slot_exact(l))
+                    .filter(|v| !v.contains(['%', '％']) && !v.contains("percent") && !v.contains("百分"))
+            }),
             _ => slot_exact(label),
         };
         let canon = canonical(text);

@@ -282,8 +282,10 @@ impl Assistant {
                 device_op = verb;
             }
         }
+        // A line that is nothing but a name the home lacks ("香蕉", "banana") is no command.
+        let bare_unknown = mentioned.unknown.as_deref().is_some_and(|u| crate::home::canonical(u) == canon);
         // An unsure device command naming a device the home lacks still gets "I don't know X".
-        let unknown_device = device_op.is_some() && mentioned.unknown.is_some();
+        let unknown_device = device_op.is_some() && mentioned.unknown.is_some() && !bare_unknown;
         if device_op.is_none()
             && mentioned.is_empty()
             && !gibberish
@@ -293,7 +295,7 @@ impl Assistant {
             turn.reply = self.unknown_device(&object, op, lang);
             return;
         }
-        if gibberish || !(confident || unknown_device || device_op.is_some() && !mentioned.is_empty()) {
+        if gibberish || bare_unknown || !(confident || unknown_device || device_op.is_some() && !mentioned.is_empty()) {
             turn.reply = not_understood(lang, text);
             return;
         }

@@ -331,12 +331,18 @@ impl Assistant {
 }
 
 /// A list item as said, without a joining word the model took along at either
-/// end ("milk and" of "milk and eggs", "鸡蛋还有"). A single-character Chinese
+/// end ("milk and" of "milk and eggs", "鸡蛋还有") or the command's verb at
+/// its start ("take milk"). A single-character Chinese
 /// joiner is only dropped at the end, where no item name has it (和牛 keeps its 和).
 fn list_item(value: &str) -> String {
     const EN: [&str; 4] = ["and", "or", "plus", "also"];
     let is_joiner = |w: &&str| EN.contains(&w.to_lowercase().as_str());
+    // The command's own verb taken along ("take milk" of "take milk off the list").
+    const VERBS: [&str; 9] = ["take", "remove", "cross", "tick", "check", "delete", "scratch", "strike", "add"];
     let mut words: Vec<&str> = value.split_whitespace().collect();
+    if words.len() > 1 && VERBS.contains(&words[0].to_lowercase().as_str()) {
+        words.remove(0);
+    }
     while words.first().is_some_and(is_joiner) {
         words.remove(0);
     }
@@ -373,6 +379,8 @@ mod tests {
             ("and eggs", "eggs"),
             (" And  bread ", "bread"),
             ("salt and pepper", "salt and pepper"),
+            ("take milk", "milk"),
+            ("add", "add"),
             ("and", ""),
             ("鸡蛋和", "鸡蛋"),
             ("还有牛奶", "牛奶"),
