@@ -335,12 +335,12 @@ impl Assistant {
         // A level is a level whichever slot the model put it in.
         let slot = |label: &str| match label {
             "brightness" | "position" | "volume" => {
-                slot_exact(label).or_else(|| ["brightness", "position", "volume"].iter().find_map(|l| slot_exact(l)))
+                slot_exact(label).or_else(|| LEVELS.iter().find_map(|l| slot_exact(l)))
             }
             // A temperature request settles what a bare number is ("set the
             // thermostat to 21" with 21 tagged as a level); a percentage never is.
             "temperature" => slot_exact(label).or_else(|| {
-                ["position", "brightness", "volume"]
+                LEVELS
                     .iter()
                     .find_map(|l| slot_exact(l))
                     .filter(|v| !v.contains(['%', '％']) && !v.contains("percent") && !v.contains("百分"))
@@ -962,6 +962,9 @@ pub(super) fn is_question(text: &str, canon: &str) -> bool {
     ) || ["吗", "了没", "没有？", "是不是", "什么", "多少", "几度", "怎么样"].iter().any(|w| canon.contains(w))
         || (text.trim_end().ends_with(['?', '？']) && !matches!(first, "can" | "could" | "would" | "will" | "please"))
 }
+
+/// The slots that hold a level; the model confuses them with each other.
+const LEVELS: [&str; 3] = ["brightness", "position", "volume"];
 
 /// Whether a temperature question asks what a thermostat is set to rather
 /// than how warm it is.

@@ -78,7 +78,7 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
         let key = canonical(value);
         // A slot inside a name already found in the text ("bedside lamp" of "left bedside lamp") adds nothing.
         let inside_found = !key.is_empty() && mentioned_names.iter().any(|n| n.contains(&key));
-        let found_here = inside_found || !home.names().find(value).is_empty() || !aliases.find(value).is_empty();
+        let found_here = inside_found || names_in(home, aliases, value);
         match slot.label.as_str() {
             "device" if !found_here => {
                 if let Some(class) = class_word(value) {
@@ -125,11 +125,7 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
 fn join_split_names(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> Vec<Slot> {
     let chars: Vec<char> = text.chars().collect();
     let is_device = |n: &Named| matches!(n, Named::Device(_));
-    let names = |value: &str| {
-        !home.names().find(value).is_empty()
-            || !aliases.find(value).is_empty()
-            || best(home.names(), aliases, value, is_device).is_some()
-    };
+    let names = |value: &str| names_in(home, aliases, value) || best(home.names(), aliases, value, is_device).is_some();
     let mut out: Vec<Slot> = Vec::with_capacity(slots.len());
     let mut i = 0;
     while i < slots.len() {
@@ -150,6 +146,11 @@ fn join_split_names(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]
         i += 1;
     }
     out
+}
+
+/// Whether `value` holds a home name or one of the person's aliases as written.
+fn names_in(home: &Home, aliases: &NameIndex, value: &str) -> bool {
+    !home.names().find(value).is_empty() || !aliases.find(value).is_empty()
 }
 
 /// Words for the whole home, which no room is called but which name a place.
