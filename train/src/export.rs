@@ -3,7 +3,8 @@
 //! The graph runs one utterance (batch 1, no padding): token ids `[1, T]`
 //! (int64) in; `intent_logits` `[1, intents]`, `slot_logits` `[1, T, tags]` and
 //! `embedding` `[1, 2H]` out. Standard operators only (opset 13): Gather,
-//! Transpose, LSTM, Reshape, MatMul, Add, ReduceMean.
+//! Transpose, LSTM, Reshape, MatMul, Add, ReduceMean, and with max pooling
+//! ReduceMax and Concat.
 
 use std::path::Path;
 
@@ -73,7 +74,19 @@ pub fn to_onnx(model: &Model) -> anyhow::Result<ModelProto> {
     ));
     graph.initializer.push(float_tensor("intent_w", &model.intent_w.as_tensor().t()?.contiguous()?)?);
     graph.initializer.push(float_tensor("intent_b", model.intent_b.as_tensor())?);
-    graph.node.push(node("MatMul", &[OUTPUTS[2], "intent_w"], &["intent_mm"], vec![]));
+    let pooled = if config.pool_max {
+        graph.node.push(node(
+            "ReduceMax",
+            &["states"],
+            &["max_pooled"],
+            vec![ints_attr("axes", &[1]), int_attr("keepdims", 0)],
+        ));
+        graph.node.push(node("Concat", &[OUTPUTS[2], "max_pooled"], &["pooled"], vec![int_attr("axis", 1)]));
+        "pooled"
+    } else {
+        OUTPUTS[2]
+    };
+    graph.node.push(node("MatMul", &[pooled, "intent_w"], &["intent_mm"], vec![]));
     graph.node.push(node("Add", &["intent_mm", "intent_b"], &[OUTPUTS[0]], vec![]));
     graph.input.push(value_info(INPUT, DataType::Int64, &[Dim::Fixed(1), Dim::Named("T")]));
     graph.output.push(value_info(OUTPUTS[0], DataType::Float, &[Dim::Fixed(1), Dim::Fixed(config.intents as i64)]));

@@ -161,6 +161,13 @@ struct ModelArgs {
     /// Chance that a training token is replaced by `<unk>` (word dropout).
     #[arg(long, default_value_t = TrainConfig::default().unk_prob)]
     word_dropout: f64,
+    /// The intent head also reads the states' maximum over the tokens.
+    #[arg(long)]
+    pool_max: bool,
+    /// Decay of a moving average of the weights that dev scoring and the
+    /// saved model use (0 is off; 0.999 averages over about 1,000 steps).
+    #[arg(long, default_value_t = TrainConfig::default().ema)]
+    ema: f64,
     /// Examples per mini-batch.
     #[arg(long, default_value_t = TrainConfig::default().batch_size)]
     batch: usize,
@@ -188,6 +195,8 @@ impl ModelArgs {
                 dropout: self.dropout,
                 lr: self.lr,
                 unk_prob: self.word_dropout,
+                pool_max: self.pool_max,
+                ema: self.ema,
                 batch_size: self.batch,
                 max_epochs: self.epochs,
                 patience: self.patience,

@@ -33,6 +33,17 @@ pub struct ModelConfig {
     pub tags: usize,
     /// Dropout on embeddings and LSTM outputs while training.
     pub dropout: f32,
+    /// The intent head also reads the maximum of the top layer's states over
+    /// the real tokens, beside their mean (its input is then `4H` wide).
+    #[serde(default)]
+    pub pool_max: bool,
+}
+
+impl ModelConfig {
+    /// Width of the intent head's input.
+    pub fn intent_input(&self) -> usize {
+        if self.pool_max { 4 * self.hidden } else { 2 * self.hidden }
+    }
 }
 
 /// One direction of one LSTM layer.
@@ -53,7 +64,7 @@ pub struct Model {
     pub embedding: Var,
     /// Per layer, the forward and backward direction.
     pub layers: Vec<[LstmDirection; 2]>,
-    /// `[intents, 2H]`.
+    /// `[intents, 2H]`, or `[intents, 4H]` with [`ModelConfig::pool_max`].
     pub intent_w: Var,
     /// `[intents]`.
     pub intent_b: Var,
@@ -135,8 +146,8 @@ impl Model {
             };
             layers.push([direction()?, direction()?]);
         }
-        let head_bound = (6.0 / (2 * h + config.intents) as f32).sqrt();
-        let intent_w = uniform(rng, &[config.intents, 2 * h], head_bound, device)?;
+        let head_bound = (6.0 / (config.intent_input() + config.intents) as f32).sqrt();
+        let intent_w = uniform(rng, &[config.intents, config.intent_input()], head_bound, device)?;
         let intent_b = Var::zeros(config.intents, DType::F32, device)?;
         let head_bound = (6.0 / (2 * h + config.tags) as f32).sqrt();
         let slot_w = uniform(rng, &[config.tags, 2 * h], head_bound, device)?;
@@ -207,7 +218,14 @@ impl Model {
         let lengths: Vec<f32> = batch.lengths.iter().map(|&l| l.max(1) as f32).collect();
         let lengths = Tensor::from_vec(lengths, (b, 1), x.device())?;
         let embedding = x.broadcast_mul(&batch.mask)?.sum(1)?.broadcast_div(&lengths)?;
-        let intent_logits = embedding.matmul(&self.intent_w.t()?)?.broadcast_add(&self.intent_b)?;
+        let pooled = if self.config.pool_max {
+            // Padding is pushed far below any state (states lie in (-1, 1)).
+            let max = x.broadcast_add(&batch.mask.affine(1e4, -1e4)?)?.max(1)?;
+            Tensor::cat(&[&embedding, &max], 1)?
+        } else {
+            embedding.clone()
+        };
+        let intent_logits = pooled.matmul(&self.intent_w.t()?)?.broadcast_add(&self.intent_b)?;
         let slot_logits = x
             .reshape((b * t, width))?
             .matmul(&self.slot_w.t()?)?

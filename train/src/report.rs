@@ -29,8 +29,18 @@ pub fn markdown(report: &TrainReport) -> String {
     let _ = writeln!(out, "# Training report\n");
     let _ = writeln!(
         out,
-        "Embedding {}, BiLSTM {}x{} per direction, dropout {}, AdamW lr {}, batch {}, seed {}.",
-        c.embed, c.layers, c.hidden, c.dropout, c.lr, c.batch_size, c.seed
+        "Embedding {}, BiLSTM {}x{} per direction, dropout {}, word dropout {}, AdamW lr {}, batch {}, seed {}; \
+         intent head on {} pooling{}.",
+        c.embed,
+        c.layers,
+        c.hidden,
+        c.dropout,
+        c.unk_prob,
+        c.lr,
+        c.batch_size,
+        c.seed,
+        if c.pool_max { "mean and max" } else { "mean" },
+        if c.ema > 0.0 { format!("; weights averaged with decay {}", c.ema) } else { String::new() }
     );
     let _ = writeln!(
         out,

@@ -49,6 +49,13 @@ pub struct TrainConfig {
     pub unk_prob: f64,
     /// Seed of initialisation, shuffling, dropout and splitting.
     pub seed: u64,
+    /// The intent head reads max-pooled states beside the mean.
+    #[serde(default)]
+    pub pool_max: bool,
+    /// Decay of an exponential moving average of the weights, updated after
+    /// every step; dev scoring and the saved model use the average. 0 is off.
+    #[serde(default)]
+    pub ema: f64,
 }
 
 impl Default for TrainConfig {
@@ -67,6 +74,8 @@ impl Default for TrainConfig {
             split_prob: 0.03,
             unk_prob: 0.05,
             seed: 17,
+            pool_max: false,
+            ema: 0.0,
         }
     }
 }
@@ -109,6 +118,11 @@ pub fn train(
     progress: bool,
 ) -> anyhow::Result<Trained> {
     anyhow::ensure!(config.batch_size > 0, "the batch size must be at least 1");
+    anyhow::ensure!(
+        (0.0..1.0).contains(&config.ema),
+        "the weight average's decay must be in [0, 1), not {}",
+        config.ema
+    );
     let device = Device::Cpu;
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let model_config = ModelConfig {
@@ -119,6 +133,7 @@ pub fn train(
         intents: labels.intents.len(),
         tags: labels.n_tags(),
         dropout: config.dropout,
+        pool_max: config.pool_max,
     };
     let model = Model::new(model_config, &mut rng, &device)?;
     let vars: Vec<_> = model.named_vars().into_iter().map(|(_, v)| v.clone()).collect();
@@ -126,6 +141,7 @@ pub fn train(
     let mut optimizer = AdamW::new(vars.clone(), params)?;
     let mut history = Vec::new();
     let mut best: Option<(f64, usize, Vec<Tensor>)> = None;
+    let mut average = if config.ema > 0.0 { Some(WeightAverage::new(&vars, config.ema)?) } else { None };
     for epoch in 1..=config.max_epochs {
         let started = Instant::now();
         let mut encoded = encode_epoch(train, tokenizer, labels, config, &mut rng)?;
@@ -155,9 +171,18 @@ pub fn train(
             let mut grads = batch_loss.backward()?;
             clip_gradients(&mut grads, &vars, config.clip_norm)?;
             optimizer.step(&grads)?;
+            if let Some(average) = &mut average {
+                average.update(&vars)?;
+            }
             bar.inc(1);
             bar.set_message(format!("loss {:.3}", total_loss / bar.position() as f64));
         }
+        // With a weight average, dev sees (and a snapshot keeps) the average;
+        // training then goes on from the raw weights.
+        let raw = match &average {
+            Some(average) => Some(average.swap_in(&vars)?),
+            None => None,
+        };
         let dev_metrics = evaluate(&model, tokenizer, dev, labels)?;
         bar.finish_and_clear();
         let record = EpochRecord {
@@ -184,12 +209,51 @@ pub fn train(
         } else if best.as_ref().is_some_and(|(_, e, _)| epoch - e >= config.patience) {
             break;
         }
+        if let Some(raw) = raw {
+            for (var, tensor) in vars.iter().zip(&raw) {
+                var.set(tensor)?;
+            }
+        }
     }
     let (_, best_epoch, snapshot) = best.context("no epoch ran")?;
     for (var, tensor) in vars.iter().zip(&snapshot) {
         var.set(tensor)?;
     }
     Ok(Trained { model, history, best_epoch })
+}
+
+/// An exponential moving average of a model's weights.
+struct WeightAverage {
+    decay: f64,
+    steps: usize,
+    tensors: Vec<Tensor>,
+}
+
+impl WeightAverage {
+    fn new(vars: &[candle_core::Var], decay: f64) -> candle_core::Result<Self> {
+        let tensors = vars.iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<_>>()?;
+        Ok(WeightAverage { decay, steps: 0, tensors })
+    }
+
+    /// Folds the current weights in. Early on the decay is lowered
+    /// (`(1 + n) / (10 + n)` after `n` steps) so the first weights fade fast.
+    fn update(&mut self, vars: &[candle_core::Var]) -> candle_core::Result<()> {
+        self.steps += 1;
+        let decay = self.decay.min((1 + self.steps) as f64 / (10 + self.steps) as f64);
+        for (avg, var) in self.tensors.iter_mut().zip(vars) {
+            *avg = ((&*avg * decay)? + (var.as_tensor() * (1.0 - decay))?)?;
+        }
+        Ok(())
+    }
+
+    /// Puts the average into `vars` and returns the weights it replaced.
+    fn swap_in(&self, vars: &[candle_core::Var]) -> candle_core::Result<Vec<Tensor>> {
+        let raw = vars.iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<Vec<_>>>()?;
+        for (var, avg) in vars.iter().zip(&self.tensors) {
+            var.set(avg)?;
+        }
+        Ok(raw)
+    }
 }
 
 /// Scores a model on examples.

@@ -87,6 +87,51 @@ fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow
 }
 
 #[test]
+fn max_pooling_and_weight_averaging_export_to_matching_onnx() -> anyhow::Result<()> {
+    let labels = Labels::load(&root().join("models/labels.toml"))?;
+    let corpus = corpus::build(&tiny_corpus(), &labels)?;
+    let (train_set, dev_set) = (corpus.split(Split::Train), corpus.split(Split::Dev));
+    let vocab =
+        build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
+    let tokenizer = Tokenizer::new(vocab, TokenizerOptions::default());
+    let config = TrainConfig { max_epochs: 1, pool_max: true, ema: 0.99, ..tiny_config() };
+    let trained = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
+    let model = &trained.model;
+    assert_eq!(model.intent_w.dims(), [labels.intents.len(), 4 * config.hidden]);
+
+    // Padding must not reach the max: a row scores the same alone and padded.
+    let short: Vec<u32> = tokenizer.encode("turn on the lamp").iter().map(|t| t.id).collect();
+    let long: Vec<u32> =
+        tokenizer.encode("turn off every light in the whole house now please").iter().map(|t| t.id).collect();
+    let alone = model.forward(&hearth_train::model::Batch::new(&[&short], &Device::Cpu)?, None)?;
+    let padded = model.forward(&hearth_train::model::Batch::new(&[&short, &long], &Device::Cpu)?, None)?;
+    let diff = alone.intent_logits.sub(&padded.intent_logits.narrow(0, 0, 1)?)?.abs()?.max_all()?.to_scalar::<f32>()?;
+    assert!(diff <= 1e-5, "padding changed the intent logits by {diff}");
+
+    let dir = temp_dir("pool-max");
+    let onnx = dir.join("m.onnx");
+    hearth_train::export::export(model, &onnx)?;
+    let examples: Vec<Example> = dev_set.into_iter().take(50).collect();
+    let diff = parity(model, &tokenizer, &examples, &onnx)?;
+    assert!(diff <= 1e-4, "tract differs from candle by {diff}");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_weight_average_decay_of_one_or_more_is_an_error() -> anyhow::Result<()> {
+    let labels = Labels::load(&root().join("models/labels.toml"))?;
+    let tokenizer = Tokenizer::new(
+        build_vocab(["turn on"], VocabConfig::default(), TokenizerOptions::default()),
+        TokenizerOptions::default(),
+    );
+    let config = TrainConfig { ema: 1.0, ..tiny_config() };
+    let err = train(&[], &[], &[], &tokenizer, &labels, &config, false).err().expect("decay 1 is refused");
+    assert!(err.to_string().contains("decay"), "{err}");
+    Ok(())
+}
+
+#[test]
 fn model_folder_loads_and_broken_files_give_clear_errors() -> anyhow::Result<()> {
     let dir = temp_dir("folder");
     tiny_model_folder(&dir)?;
