@@ -231,7 +231,7 @@ struct WeightAverage {
 
 impl WeightAverage {
     fn new(vars: &[candle_core::Var], decay: f64) -> candle_core::Result<Self> {
-        let tensors = vars.iter().map(|v| v.as_tensor().copy()).collect::<candle_core::Result<_>>()?;
+        let tensors = vars.iter().map(|v| v.as_tensor().detach().copy()).collect::<candle_core::Result<_>>()?;
         Ok(WeightAverage { decay, steps: 0, tensors })
     }
 
@@ -241,7 +241,9 @@ impl WeightAverage {
         self.steps += 1;
         let decay = self.decay.min((1 + self.steps) as f64 / (10 + self.steps) as f64);
         for (avg, var) in self.tensors.iter_mut().zip(vars) {
-            *avg = ((&*avg * decay)? + (var.as_tensor() * (1.0 - decay))?)?;
+            // Detached: otherwise every average would keep the graph of
+            // the one before it, and memory would grow with every step.
+            *avg = ((&*avg * decay)? + (var.as_tensor().detach() * (1.0 - decay))?)?.detach();
         }
         Ok(())
     }
@@ -344,4 +346,34 @@ pub fn progress_bar(show: bool, len: usize, prefix: String) -> ProgressBar {
     bar.set_style(style);
     bar.set_prefix(prefix);
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weight_average_follows_the_weights_and_keeps_no_graph() -> candle_core::Result<()> {
+        let device = Device::Cpu;
+        let var = candle_core::Var::from_tensor(&Tensor::new(&[0f32, 0.0], &device)?)?;
+        let mut average = WeightAverage::new(std::slice::from_ref(&var), 0.5)?;
+        var.set(&Tensor::new(&[1f32, 2.0], &device)?)?;
+        average.update(std::slice::from_ref(&var))?;
+        // First step: the warm-up decay 2/11 is below 0.5.
+        let decay = 2.0 / 11.0;
+        let got = average.tensors[0].to_vec1::<f32>()?;
+        assert!((got[0] - (1.0 - decay)).abs() < 1e-6 && (got[1] - 2.0 * (1.0 - decay)).abs() < 1e-6, "{got:?}");
+        for _ in 0..50 {
+            average.update(std::slice::from_ref(&var))?;
+        }
+        let got = average.tensors[0].to_vec1::<f32>()?;
+        assert!((got[0] - 1.0).abs() < 1e-3, "the average converges to steady weights: {got:?}");
+        // A tracked average would hold every earlier step's graph in memory.
+        assert!(average.tensors.iter().all(|t| !t.track_op()));
+
+        let raw = average.swap_in(std::slice::from_ref(&var))?;
+        assert_eq!(raw[0].to_vec1::<f32>()?, [1.0, 2.0]);
+        assert_eq!(var.as_tensor().to_vec1::<f32>()?, got);
+        Ok(())
+    }
 }
