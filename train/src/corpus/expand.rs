@@ -41,6 +41,27 @@ pub fn expand(nodes: &[Node], pools: &Pools, rng: &mut impl Rng, out: &mut Vec<S
     }
 }
 
+/// The template's plainest path: the first alternative of every choice, no
+/// optional part. Slot and filler values are still drawn from their pools.
+pub fn expand_plain(nodes: &[Node], pools: &Pools, rng: &mut impl Rng, out: &mut Vec<Segment>) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => out.push(Segment { text: text.clone(), label: None }),
+            Node::Slot { label, pool } => {
+                let text = pools.sample(pool, rng).unwrap_or_default();
+                out.push(Segment { text, label: Some(label.clone()) });
+            }
+            Node::Filler(pool) => out.push(Segment { text: pools.sample(pool, rng).unwrap_or_default(), label: None }),
+            Node::Choice(alternatives) => {
+                if let Some(first) = alternatives.first() {
+                    expand_plain(first, pools, rng, out);
+                }
+            }
+            Node::Optional(_) => {}
+        }
+    }
+}
+
 /// Joins segments into text with spans: runs of spaces collapse to one and the
 /// ends are trimmed; a slot's span covers its value without outer spaces.
 pub fn assemble(segments: &[Segment]) -> (String, Vec<Span>) {

@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::data::{Example, write_jsonl};
-use expand::{Noise, Segment, add_typo, assemble, expand, finish};
+use expand::{Noise, Segment, add_typo, assemble, expand, expand_plain, finish};
 use pools::Pools;
 use template::{Node, Template, parse_file};
 
@@ -303,6 +303,16 @@ fn expand_language(
             let id = format!("{lang}/{}/{}", template.intent, template.index);
             let mut rng = ChaCha8Rng::seed_from_u64(config.seed ^ fnv1a(&["expand", &id]));
             let mut made = 0;
+            // The plainest wording ("thanks", "next song") comes first, without
+            // noise: sampling alone can miss it, and it is what people say most.
+            // It has its own generator, so the sampled sentences stay the same.
+            let mut plain_rng = ChaCha8Rng::seed_from_u64(config.seed ^ fnv1a(&["plain", &id]));
+            let plain = plain_example(template, pools, lang, &mut plain_rng, &id);
+            let key = sentence_key(&plain.text);
+            if quota > 0 && !plain.text.is_empty() && !held_out.contains(&key) && seen.insert(key) {
+                out.entry(split).or_default().push(plain);
+                made += 1;
+            }
             for _ in 0..quota * 30 {
                 if made == quota {
                     break;
@@ -321,6 +331,13 @@ fn expand_language(
         examples.sort_by_key(order);
     }
     out
+}
+
+fn plain_example(template: &Template, pools: &Pools, lang: Lang, rng: &mut ChaCha8Rng, id: &str) -> Example {
+    let mut segments: Vec<Segment> = Vec::new();
+    expand_plain(&template.nodes, pools, rng, &mut segments);
+    let (text, slots) = assemble(&segments);
+    Example { text, intent: template.intent.clone(), slots, lang: Some(lang.code().into()), template: Some(id.into()) }
 }
 
 fn sample(template: &Template, pools: &Pools, lang: Lang, noise: &Noise, rng: &mut ChaCha8Rng, id: &str) -> Example {
@@ -412,6 +429,22 @@ mod tests {
             for split in [Split::Test, Split::Dev, Split::Train] {
                 assert!(splits.contains(&split), "{n} templates, no {split:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_template_gives_its_plainest_wording_without_noise() {
+        let labels = Labels::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/labels.toml")).unwrap();
+        let pools = Pools::parse("[pools]\n", Lang::En).unwrap();
+        // Seven optional parts: a sampled sentence is this plain about once in 500 draws.
+        let text = "@intent turn_on\n[hey] [hearth] (turn|switch|flip|put) on the lamp [please] [right now] \
+                    [for me] [thanks] [quickly]\n";
+        let templates = parse_file(text).unwrap();
+        for seed in 0..20 {
+            let config = CorpusConfig { seed, ..CorpusConfig::new(PathBuf::new()) };
+            let out = expand_language(&config, Lang::En, &templates, &pools, &labels, &HashSet::new());
+            let texts: HashSet<&str> = out.values().flatten().map(|e| e.text.as_str()).collect();
+            assert!(texts.contains("turn on the lamp"), "seed {seed}: no plain wording among {}", texts.len());
         }
     }
 
