@@ -282,8 +282,15 @@ impl Assistant {
                 device_op = verb;
             }
         }
-        // A line that is nothing but a name the home lacks ("香蕉", "banana") is no command.
-        let bare_unknown = mentioned.unknown.as_deref().is_some_and(|u| crate::home::canonical(u) == canon);
+        // A line that is nothing but a name the home lacks ("香蕉", "banana") is no command,
+        // and neither is one that is nothing but a list item or a title: no verb says
+        // whether to add, remove or play it.
+        let bare_unknown = mentioned.unknown.as_deref().is_some_and(|u| crate::home::canonical(u) == canon)
+            || mentioned.is_empty()
+                && matches!(parse.slots.as_slice(), [only] if matches!(only.label.as_str(), "list_item" | "media_query")
+                    && crate::home::canonical(&only.value) == canon);
+        let unsupported =
+            parse.slots.is_empty() && mentioned.is_empty() && rules::unsupported_guess(&parse.intent, &canon);
         // An unsure device command naming a device the home lacks still gets "I don't know X".
         let unknown_device = device_op.is_some() && mentioned.unknown.is_some() && !bare_unknown;
         if device_op.is_none()
@@ -295,7 +302,11 @@ impl Assistant {
             turn.reply = self.unknown_device(&object, op, lang);
             return;
         }
-        if gibberish || bare_unknown || !(confident || unknown_device || device_op.is_some() && !mentioned.is_empty()) {
+        if gibberish
+            || bare_unknown
+            || unsupported
+            || !(confident || unknown_device || device_op.is_some() && !mentioned.is_empty())
+        {
             turn.reply = not_understood(lang, text);
             return;
         }

@@ -98,6 +98,77 @@ pub fn off_topic(intent: &str, canon: &str) -> bool {
     matches!(intent, "out_of_scope" | "scene_activate" | "list_add" | "list_complete")
 }
 
+/// Words without which a list or media request found no slot is not believed.
+const LIST_WORDS: &[&str] = &[
+    "list",
+    "add",
+    "put",
+    "buy",
+    "need",
+    "get",
+    "grab",
+    "pick up",
+    "remember",
+    "shopping",
+    "groceries",
+    "done",
+    "got",
+    "bought",
+    "tick",
+    "cross",
+    "remove",
+    "take",
+    "清单",
+    "单子",
+    "列表",
+    "加",
+    "添",
+    "买",
+    "记",
+    "购物",
+    "划掉",
+    "删",
+    "去掉",
+];
+const MEDIA_WORDS: &[&str] = &[
+    "play",
+    "music",
+    "song",
+    "track",
+    "album",
+    "playlist",
+    "radio",
+    "podcast",
+    "listen",
+    "tune",
+    "artist",
+    "hear",
+    "start",
+    "resume",
+    "something",
+    "播",
+    "放",
+    "听",
+    "音乐",
+    "歌",
+    "曲",
+    "电台",
+    "专辑",
+    "节目",
+];
+
+/// Whether a list or play request that found no slot lacks every word such a
+/// request uses ("香蕉" read as play, a pangram read as a list request): the
+/// model guessed, and nothing in the line backs the guess.
+pub fn unsupported_guess(intent: &str, canon: &str) -> bool {
+    let words: &[&str] = match intent {
+        "list_add" | "list_complete" => LIST_WORDS,
+        "media_play" => MEDIA_WORDS,
+        _ => return false,
+    };
+    !words.iter().any(|w| canon.contains(w))
+}
+
 /// A timer intent corrected by its words: "cancel"/"取消" always cancels.
 pub fn settle_timer_intent(parse: &Parse, canon: &str) -> Parse {
     let mut parse = parse.clone();
@@ -133,6 +204,11 @@ mod tests {
         assert_eq!(verb_object("turn on the spaceship"), Some("spaceship".into()));
         assert_eq!(verb_object("打开宇宙飞船"), Some("宇宙飞船".into()));
         assert_eq!(verb_object("what a day"), None);
+        assert!(unsupported_guess("media_play", "香蕉"));
+        assert!(unsupported_guess("list_complete", "the quick brown fox jumps over the lazy dog"));
+        assert!(!unsupported_guess("media_play", "播放点音乐"));
+        assert!(!unsupported_guess("list_add", "we need milk"));
+        assert!(!unsupported_guess("turn_on", "香蕉"));
         assert!(asks_reply_length("be more chatty"));
         assert!(asks_reply_length("说话简短一点"));
         assert!(!asks_reply_length("turn on the short lamp"));
