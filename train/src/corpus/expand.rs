@@ -17,8 +17,18 @@ pub struct Segment {
     pub label: Option<String>,
 }
 
-/// Picks one path through `nodes`. Every pool must exist (checked beforehand).
-pub fn expand(nodes: &[Node], pools: &Pools, rng: &mut impl Rng, out: &mut Vec<Segment>) {
+/// Which wording of a template [`expand`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wording {
+    /// A random alternative of every choice; each optional part half of the time.
+    Random,
+    /// The plainest wording: the first alternative of every choice, no optional part.
+    Plain,
+}
+
+/// Picks one path through `nodes`. Slot and filler values are always drawn
+/// from their pools. Every pool must exist (checked beforehand).
+pub fn expand(nodes: &[Node], wording: Wording, pools: &Pools, rng: &mut impl Rng, out: &mut Vec<Segment>) {
     for node in nodes {
         match node {
             Node::Text(text) => out.push(Segment { text: text.clone(), label: None }),
@@ -28,36 +38,19 @@ pub fn expand(nodes: &[Node], pools: &Pools, rng: &mut impl Rng, out: &mut Vec<S
             }
             Node::Filler(pool) => out.push(Segment { text: pools.sample(pool, rng).unwrap_or_default(), label: None }),
             Node::Choice(alternatives) => {
-                if let Some(alternative) = alternatives.choose(rng) {
-                    expand(alternative, pools, rng, out);
+                let alternative = match wording {
+                    Wording::Random => alternatives.choose(rng),
+                    Wording::Plain => alternatives.first(),
+                };
+                if let Some(alternative) = alternative {
+                    expand(alternative, wording, pools, rng, out);
                 }
             }
             Node::Optional(inner) => {
-                if rng.random_bool(0.5) {
-                    expand(inner, pools, rng, out);
+                if wording == Wording::Random && rng.random_bool(0.5) {
+                    expand(inner, wording, pools, rng, out);
                 }
             }
-        }
-    }
-}
-
-/// The template's plainest path: the first alternative of every choice, no
-/// optional part. Slot and filler values are still drawn from their pools.
-pub fn expand_plain(nodes: &[Node], pools: &Pools, rng: &mut impl Rng, out: &mut Vec<Segment>) {
-    for node in nodes {
-        match node {
-            Node::Text(text) => out.push(Segment { text: text.clone(), label: None }),
-            Node::Slot { label, pool } => {
-                let text = pools.sample(pool, rng).unwrap_or_default();
-                out.push(Segment { text, label: Some(label.clone()) });
-            }
-            Node::Filler(pool) => out.push(Segment { text: pools.sample(pool, rng).unwrap_or_default(), label: None }),
-            Node::Choice(alternatives) => {
-                if let Some(first) = alternatives.first() {
-                    expand_plain(first, pools, rng, out);
-                }
-            }
-            Node::Optional(_) => {}
         }
     }
 }

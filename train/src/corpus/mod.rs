@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::data::{Example, write_jsonl};
-use expand::{Noise, Segment, add_typo, assemble, expand, expand_plain, finish};
+use expand::{Noise, Segment, Wording, add_typo, assemble, expand, finish};
 use pools::Pools;
 use template::{Node, Template, parse_file};
 
@@ -335,14 +335,14 @@ fn expand_language(
 
 fn plain_example(template: &Template, pools: &Pools, lang: Lang, rng: &mut ChaCha8Rng, id: &str) -> Example {
     let mut segments: Vec<Segment> = Vec::new();
-    expand_plain(&template.nodes, pools, rng, &mut segments);
+    expand(&template.nodes, Wording::Plain, pools, rng, &mut segments);
     let (text, slots) = assemble(&segments);
     Example { text, intent: template.intent.clone(), slots, lang: Some(lang.code().into()), template: Some(id.into()) }
 }
 
 fn sample(template: &Template, pools: &Pools, lang: Lang, noise: &Noise, rng: &mut ChaCha8Rng, id: &str) -> Example {
     let mut segments: Vec<Segment> = Vec::new();
-    expand(&template.nodes, pools, rng, &mut segments);
+    expand(&template.nodes, Wording::Random, pools, rng, &mut segments);
     if lang == Lang::En && rng.random_bool(noise.typo) {
         add_typo(&mut segments, rng);
     }
