@@ -122,6 +122,8 @@ pub struct BenchResult {
     pub seconds: f64,
     /// Published results.
     pub baselines: Vec<Baseline>,
+    /// The training settings.
+    pub config: TrainConfig,
 }
 
 /// Trains on a benchmark's train split (dev for early stopping) and scores test.
@@ -145,5 +147,6 @@ pub fn run(name: &str, root: &Path, fold: u32, config: &TrainConfig, progress: b
         best_epoch: trained.best_epoch,
         seconds: started.elapsed().as_secs_f64(),
         baselines,
+        config: *config,
     })
 }

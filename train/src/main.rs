@@ -83,6 +83,24 @@ enum Command {
         /// Embedding width.
         #[arg(long, default_value_t = 128)]
         embed: usize,
+        /// BiLSTM layers.
+        #[arg(long, default_value_t = 1)]
+        layers: usize,
+        /// Dropout.
+        #[arg(long, default_value_t = 0.2)]
+        dropout: f32,
+        /// Stop after this many epochs without a better dev score.
+        #[arg(long, default_value_t = 4)]
+        patience: usize,
+        /// The intent head also reads the states' maximum over the tokens.
+        #[arg(long)]
+        pool_max: bool,
+        /// Decay of a moving average of the weights that dev and test score (0 is off).
+        #[arg(long, default_value_t = 0.0)]
+        ema: f64,
+        /// Seed of training.
+        #[arg(long, default_value_t = 17)]
+        seed: u64,
         /// Compute threads.
         #[arg(long, default_value_t = 2)]
         threads: usize,
@@ -230,6 +248,12 @@ struct TuneArgs {
     /// Dev utterances timed per trial.
     #[arg(long, default_value_t = 200)]
     latency_utterances: usize,
+    /// Every trial's intent head also reads the states' maximum over the tokens.
+    #[arg(long)]
+    pool_max: bool,
+    /// Every trial's decay of a moving average of the weights (0 is off).
+    #[arg(long, default_value_t = 0.0)]
+    ema: f64,
 }
 
 #[derive(clap::Args)]
@@ -281,7 +305,12 @@ fn main() -> anyhow::Result<()> {
         Command::Tune(args) => {
             set_threads(args.data.threads);
             let base = Setting {
-                config: TrainConfig { max_epochs: args.epochs, ..TrainConfig::default() },
+                config: TrainConfig {
+                    max_epochs: args.epochs,
+                    pool_max: args.pool_max,
+                    ema: args.ema,
+                    ..TrainConfig::default()
+                },
                 vocab: VocabConfig::default(),
             };
             let job = TuneJob {
@@ -333,9 +362,35 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Bench { dataset, datasets, fold, epochs, hidden, embed, threads, json } => {
+        Command::Bench {
+            dataset,
+            datasets,
+            fold,
+            epochs,
+            hidden,
+            embed,
+            layers,
+            dropout,
+            patience,
+            pool_max,
+            ema,
+            seed,
+            threads,
+            json,
+        } => {
             set_threads(threads);
-            let config = TrainConfig { max_epochs: epochs, hidden, embed, patience: 4, ..TrainConfig::default() };
+            let config = TrainConfig {
+                max_epochs: epochs,
+                hidden,
+                embed,
+                layers,
+                dropout,
+                patience,
+                pool_max,
+                ema,
+                seed,
+                ..TrainConfig::default()
+            };
             let result = hearth_train::bench::run(&dataset, &datasets, fold, &config, true)?;
             println!(
                 "{}: intent accuracy {:.2}, slot F1 {:.2}, exact {:.2} (n={}, best epoch {}, {:.0} s)",

@@ -53,8 +53,8 @@ impl Default for SearchSpace {
 
 impl SearchSpace {
     /// Draws a setting: the searched fields from the space, everything else
-    /// (epochs, batch size, seed, piece and CJK limits) from `base`. An empty
-    /// list keeps the base value.
+    /// (epochs, batch size, seed, pooling, weight average, piece and CJK
+    /// limits) from `base`. An empty list keeps the base value.
     pub fn sample(&self, base: &Setting, rng: &mut impl Rng) -> Setting {
         let mut s = *base;
         s.config.embed = pick(&self.embed, rng, s.config.embed);
