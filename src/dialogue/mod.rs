@@ -289,15 +289,21 @@ impl Assistant {
             || mentioned.is_empty()
                 && matches!(parse.slots.as_slice(), [only] if matches!(only.label.as_str(), "list_item" | "media_query")
                     && crate::home::canonical(&only.value) == canon);
-        let unsupported =
-            parse.slots.is_empty() && mentioned.is_empty() && rules::unsupported_guess(&parse.intent, &canon);
+        // A list or play request that none of the request's words back is a
+        // guess: with no slot at all, or, when a device verb leads the line,
+        // even with one ("打开宇宙飞船" read as playing a title "宇宙飞船").
+        let unsupported = mentioned.is_empty()
+            && (parse.slots.is_empty() || verb.is_some())
+            && rules::unsupported_guess(&parse.intent, &canon);
         // An unsure device command naming a device the home lacks still gets "I don't know X".
         let unknown_device = device_op.is_some() && mentioned.unknown.is_some() && !bare_unknown;
-        if device_op.is_none()
+        // So does a device verb with an object the home lacks, when the model
+        // was unsure, found nothing in scope, or guessed a list or play request.
+        if (device_op.is_none() || unsupported)
             && mentioned.is_empty()
             && !gibberish
             && let (Some(op), Some(object)) = (verb, rules::verb_object(&canon))
-            && (!confident || parse.intent == "out_of_scope")
+            && (!confident || parse.intent == "out_of_scope" || unsupported)
         {
             turn.reply = self.unknown_device(&object, op, lang);
             return;

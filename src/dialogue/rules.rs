@@ -155,6 +155,14 @@ const MEDIA_WORDS: &[&str] = &[
     "电台",
     "专辑",
     "节目",
+    "station",
+    "episode",
+    "chapter",
+    "audiobook",
+    "广播",
+    "之声",
+    "调频",
+    "频道",
 ];
 
 /// Whether a list or play request that found no slot lacks every word such a
@@ -207,6 +215,8 @@ mod tests {
         assert!(unsupported_guess("media_play", "香蕉"));
         assert!(unsupported_guess("list_complete", "the quick brown fox jumps over the lazy dog"));
         assert!(!unsupported_guess("media_play", "播放点音乐"));
+        assert!(!unsupported_guess("media_play", "打开中国之声"));
+        assert!(!unsupported_guess("media_play", "put on the next episode"));
         assert!(!unsupported_guess("list_add", "we need milk"));
         assert!(!unsupported_guess("turn_on", "香蕉"));
         assert!(asks_reply_length("be more chatty"));
