@@ -74,33 +74,8 @@ enum Command {
         /// HWU64 fold used as test.
         #[arg(long, default_value_t = 1)]
         fold: u32,
-        /// Most epochs.
-        #[arg(long, default_value_t = 20)]
-        epochs: usize,
-        /// Hidden size per direction.
-        #[arg(long, default_value_t = 128)]
-        hidden: usize,
-        /// Embedding width.
-        #[arg(long, default_value_t = 128)]
-        embed: usize,
-        /// BiLSTM layers.
-        #[arg(long, default_value_t = 1)]
-        layers: usize,
-        /// Dropout.
-        #[arg(long, default_value_t = 0.2)]
-        dropout: f32,
-        /// Stop after this many epochs without a better dev score.
-        #[arg(long, default_value_t = 4)]
-        patience: usize,
-        /// The intent head also reads the states' maximum over the tokens.
-        #[arg(long)]
-        pool_max: bool,
-        /// Decay of a moving average of the weights that dev and test score (0 is off).
-        #[arg(long, default_value_t = 0.0)]
-        ema: f64,
-        /// Seed of training.
-        #[arg(long, default_value_t = 17)]
-        seed: u64,
+        #[command(flatten)]
+        model: BenchModelArgs,
         /// Compute threads.
         #[arg(long, default_value_t = 2)]
         threads: usize,
@@ -108,6 +83,55 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+}
+
+/// The model and training settings of a benchmark run.
+#[derive(clap::Args)]
+struct BenchModelArgs {
+    /// Most epochs.
+    #[arg(long, default_value_t = 20)]
+    epochs: usize,
+    /// Hidden size per direction.
+    #[arg(long, default_value_t = 128)]
+    hidden: usize,
+    /// Embedding width.
+    #[arg(long, default_value_t = 128)]
+    embed: usize,
+    /// BiLSTM layers.
+    #[arg(long, default_value_t = 1)]
+    layers: usize,
+    /// Dropout.
+    #[arg(long, default_value_t = 0.2)]
+    dropout: f32,
+    /// Stop after this many epochs without a better dev score.
+    #[arg(long, default_value_t = 4)]
+    patience: usize,
+    /// The intent head also reads the states' maximum over the tokens.
+    #[arg(long)]
+    pool_max: bool,
+    /// Decay of a moving average of the weights that dev and test score (0 is off).
+    #[arg(long, default_value_t = 0.0)]
+    ema: f64,
+    /// Seed of training.
+    #[arg(long, default_value_t = 17)]
+    seed: u64,
+}
+
+impl BenchModelArgs {
+    fn config(&self) -> TrainConfig {
+        TrainConfig {
+            max_epochs: self.epochs,
+            hidden: self.hidden,
+            embed: self.embed,
+            layers: self.layers,
+            dropout: self.dropout,
+            patience: self.patience,
+            pool_max: self.pool_max,
+            ema: self.ema,
+            seed: self.seed,
+            ..TrainConfig::default()
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -362,35 +386,9 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Bench {
-            dataset,
-            datasets,
-            fold,
-            epochs,
-            hidden,
-            embed,
-            layers,
-            dropout,
-            patience,
-            pool_max,
-            ema,
-            seed,
-            threads,
-            json,
-        } => {
+        Command::Bench { dataset, datasets, fold, model, threads, json } => {
             set_threads(threads);
-            let config = TrainConfig {
-                max_epochs: epochs,
-                hidden,
-                embed,
-                layers,
-                dropout,
-                patience,
-                pool_max,
-                ema,
-                seed,
-                ..TrainConfig::default()
-            };
+            let config = model.config();
             let result = hearth_train::bench::run(&dataset, &datasets, fold, &config, true)?;
             println!(
                 "{}: intent accuracy {:.2}, slot F1 {:.2}, exact {:.2} (n={}, best epoch {}, {:.0} s)",
