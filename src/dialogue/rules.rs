@@ -98,7 +98,7 @@ pub fn off_topic(intent: &str, canon: &str) -> bool {
     matches!(intent, "out_of_scope" | "scene_activate" | "list_add" | "list_complete")
 }
 
-/// Words without which a list or media request found no slot is not believed.
+/// Words without which the model's list or play reading is not believed.
 const LIST_WORDS: &[&str] = &[
     "list",
     "add",
@@ -165,9 +165,10 @@ const MEDIA_WORDS: &[&str] = &[
     "频道",
 ];
 
-/// Whether a list or play request that found no slot lacks every word such a
-/// request uses ("香蕉" read as play, a pangram read as a list request): the
-/// model guessed, and nothing in the line backs the guess.
+/// Whether a list or play reading lacks every word such a request uses
+/// ("香蕉" read as play, a pangram read as a list request): the model guessed,
+/// and nothing in the line backs the guess. The caller decides when that
+/// matters (no slot found, or a device verb leading the line).
 pub fn unsupported_guess(intent: &str, canon: &str) -> bool {
     let words: &[&str] = match intent {
         "list_add" | "list_complete" => LIST_WORDS,
