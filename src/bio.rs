@@ -150,6 +150,79 @@ pub fn decode_tags<R: AsRef<[f32]>>(tokens: &[Token], rows: &[R]) -> Vec<u32> {
     tags
 }
 
+/// Whether tag `to` may follow tag `from` (`None`: `to` is the first tag).
+/// `O` and `B` may follow anything; `I` of a slot only its own `B` or `I`.
+pub fn may_follow(from: Option<u32>, to: u32) -> bool {
+    match tag_slot(to) {
+        Some((slot, false)) => from.is_some_and(|f| f == begin_tag(slot) || f == inside_tag(slot)),
+        _ => true,
+    }
+}
+
+/// A linear-chain CRF's learned tag scores, which a model with a CRF ships.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagTransitions {
+    /// `from_to[a][b]`: the score of tag `b` right after tag `a`.
+    pub from_to: Vec<Vec<f32>>,
+    /// `start[b]`: the score of tag `b` as the first tag.
+    pub start: Vec<f32>,
+}
+
+/// The best tag sequence for one utterance's slot logits (`rows`, one per
+/// token, each over all tags) under a CRF's learned scores and the BIO rules
+/// (see [`may_follow`]). Unlike [`decode_tags`], every token is decoded, as the
+/// CRF was trained on every token; [`tags_to_spans`] still keeps a word's
+/// pieces together. Tags past the shortest row or score are never chosen.
+pub fn decode_tags_crf<R: AsRef<[f32]>>(rows: &[R], scores: &TagTransitions) -> Vec<u32> {
+    let (transitions, start) = (&scores.from_to, &scores.start);
+    // Only tags that every row and every score covers are considered.
+    let k = rows
+        .iter()
+        .map(|r| r.as_ref().len())
+        .chain(transitions.iter().map(Vec::len))
+        .chain([start.len(), transitions.len()])
+        .min()
+        .unwrap_or(0);
+    if rows.is_empty() || k == 0 {
+        return vec![0; rows.len()];
+    }
+    let mut score: Vec<f32> = (0..k)
+        .map(|tag| if may_follow(None, tag as u32) { start[tag] + rows[0].as_ref()[tag] } else { f32::NEG_INFINITY })
+        .collect();
+    let mut back: Vec<Vec<u32>> = Vec::with_capacity(rows.len());
+    for row in &rows[1..] {
+        let row = row.as_ref();
+        let mut next = vec![f32::NEG_INFINITY; k];
+        let mut from = vec![0u32; k];
+        for to in 0..k {
+            for (prev, &prev_score) in score.iter().enumerate() {
+                if !may_follow(Some(prev as u32), to as u32) {
+                    continue;
+                }
+                let candidate = prev_score + transitions[prev][to];
+                if candidate > next[to] {
+                    next[to] = candidate;
+                    from[to] = prev as u32;
+                }
+            }
+            next[to] += row[to];
+        }
+        score = next;
+        back.push(from);
+    }
+    let mut best = score
+        .iter()
+        .enumerate()
+        .fold((0u32, f32::NEG_INFINITY), |b, (t, &v)| if v > b.1 { (t as u32, v) } else { b })
+        .0;
+    let mut tags = vec![best; rows.len()];
+    for (step, from) in back.iter().enumerate().rev() {
+        best = from[best as usize];
+        tags[step] = best;
+    }
+    tags
+}
+
 /// Trims white space from both ends of a span of `chars`; `None` if nothing is left.
 pub fn trim_span(chars: &[char], span: SlotSpan) -> Option<SlotSpan> {
     let mut start = span.start.min(chars.len());
@@ -229,5 +302,19 @@ mod tests {
         // B-x then I-y: a new span for y.
         let spans = tags_to_spans(&tokens, &[1, 4, 0, 0]);
         assert_eq!(spans, [SlotSpan { slot: 0, start: 0, end: 3 }, SlotSpan { slot: 1, start: 4, end: 9 }]);
+    }
+
+    #[test]
+    fn viterbi_follows_transitions_and_the_bio_rules() {
+        // Tags: O, B-a, I-a. I-a has the best emission at the start, which the
+        // rules forbid; a strong B-a -> I-a transition then carries the path.
+        let rows = vec![vec![0.0, 1.0, 2.0], vec![1.0, 0.0, 0.5]];
+        let mut scores = TagTransitions { from_to: vec![vec![0.0; 3]; 3], start: vec![0.0; 3] };
+        assert_eq!(decode_tags_crf(&rows, &scores), vec![1, 0]);
+        scores.from_to[1][2] = 1.0;
+        assert_eq!(decode_tags_crf(&rows, &scores), vec![1, 2]);
+        assert!(decode_tags_crf::<Vec<f32>>(&[], &scores).is_empty());
+        // A short row limits the choice instead of panicking.
+        assert_eq!(decode_tags_crf(&[vec![0.0, 1.0]], &scores), vec![1]);
     }
 }

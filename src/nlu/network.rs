@@ -11,6 +11,8 @@ use std::path::Path;
 
 use tract_nnef::prelude::*;
 
+use crate::bio::TagTransitions;
+
 /// Errors from loading or running the network.
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkError {
@@ -51,17 +53,24 @@ pub struct Network {
     plan: Arc<TypedRunnableModel>,
     n_intents: usize,
     n_tags: usize,
+    transitions: Option<TagTransitions>,
 }
 
 impl std::fmt::Debug for Network {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Network").field("n_intents", &self.n_intents).field("n_tags", &self.n_tags).finish()
+        f.debug_struct("Network")
+            .field("n_intents", &self.n_intents)
+            .field("n_tags", &self.n_tags)
+            .field("crf", &self.transitions.is_some())
+            .finish()
     }
 }
 
 impl Network {
     /// Loads and optimises a model with input `tokens` `[1, T]` (int64) and
-    /// outputs `[1, intents]`, `[1, T, tags]`, `[1, E]`. A path ending in
+    /// outputs `[1, intents]`, `[1, T, tags]`, `[1, E]`, and for a model with
+    /// a CRF two more constant ones, `[tags, tags]` transition and `[tags]`
+    /// start scores, which are read once here. A path ending in
     /// `.onnx` is read as ONNX (only with the `onnx` feature); anything else
     /// as NNEF.
     pub fn load(path: &Path) -> Result<Self, NetworkError> {
@@ -84,9 +93,9 @@ impl Network {
             tract_nnef::nnef().model_for_path(path).map_err(load)?
         };
         let shape = |message: String| NetworkError::Shape { path: shown.clone(), message };
-        if typed.inputs.len() != 1 || typed.outputs.len() != 3 {
+        if typed.inputs.len() != 1 || !(typed.outputs.len() == 3 || typed.outputs.len() == 5) {
             return Err(shape(format!(
-                "{} inputs and {} outputs, expected 1 and 3",
+                "{} inputs and {} outputs, expected 1 and 3 (or 5 with a CRF)",
                 typed.inputs.len(),
                 typed.outputs.len()
             )));
@@ -100,8 +109,37 @@ impl Network {
         };
         let n_intents = fixed(0, 1)?;
         let n_tags = fixed(1, 2)?;
+        let (typed, transitions) = if typed.outputs.len() == 5 {
+            let mut typed = typed.into_decluttered().map_err(load)?;
+            let constant = |outlet: usize, shape_wanted: &[usize]| -> Result<Vec<f32>, NetworkError> {
+                let fact = typed.output_fact(outlet).map_err(load)?;
+                let value = fact.konst.as_ref().ok_or_else(|| NetworkError::Shape {
+                    path: shown.clone(),
+                    message: format!("output {outlet} (CRF scores) is not a constant"),
+                })?;
+                let value = value.cast_to::<f32>().map_err(load)?;
+                if value.shape() != shape_wanted {
+                    return Err(NetworkError::Shape {
+                        path: shown.clone(),
+                        message: format!(
+                            "output {outlet} (CRF scores) is {:?}, expected {shape_wanted:?}",
+                            value.shape()
+                        ),
+                    });
+                }
+                value.try_as_plain_ram().and_then(|v| v.as_slice::<f32>().map(<[f32]>::to_vec)).map_err(load)
+            };
+            let from_to = constant(3, &[n_tags, n_tags])?.chunks(n_tags.max(1)).map(<[f32]>::to_vec).collect();
+            let start = constant(4, &[n_tags])?;
+            // The scores are known now; running the graph need not copy them out.
+            let outputs = typed.outputs[..3].to_vec();
+            typed.select_output_outlets(&outputs).map_err(load)?;
+            (typed, Some(TagTransitions { from_to, start }))
+        } else {
+            (typed, None)
+        };
         let plan = typed.into_optimized().map_err(load)?.into_runnable().map_err(load)?;
-        Ok(Network { plan, n_intents, n_tags })
+        Ok(Network { plan, n_intents, n_tags, transitions })
     }
 
     /// Number of intents the network scores.
@@ -112,6 +150,12 @@ impl Network {
     /// Number of BIO tags the network scores.
     pub fn n_tags(&self) -> usize {
         self.n_tags
+    }
+
+    /// The CRF's scores, for a model with a CRF: slot logits are then decoded
+    /// with [`crate::bio::decode_tags_crf`].
+    pub fn transitions(&self) -> Option<&TagTransitions> {
+        self.transitions.as_ref()
     }
 
     /// Runs the network on token ids (at least one).

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::bio::{SlotSpan, decode_tags, tags_to_spans};
+use crate::bio::{SlotSpan, decode_tags, decode_tags_crf, tags_to_spans};
 use crate::labels::{Labels, LabelsError};
 use crate::text::{Lang, Tokenizer, TokenizerOptions, Vocab, VocabError, detect_lang};
 
@@ -147,7 +147,10 @@ impl Nlu {
         let ids: Vec<u32> = tokens.iter().map(|t| t.id).collect();
         let raw = self.network.run(&ids)?;
         let (intent, confidence) = softmax_max(&raw.intent_logits);
-        let tags = decode_tags(&tokens, &raw.slot_logits);
+        let tags = match self.network.transitions() {
+            Some(scores) => decode_tags_crf(&raw.slot_logits, scores),
+            None => decode_tags(&tokens, &raw.slot_logits),
+        };
         let chars: Vec<char> = text.chars().collect();
         let slots = tags_to_spans(&tokens, &tags)
             .into_iter()

@@ -25,8 +25,12 @@ pub const OPSET: i64 = 13;
 pub const INPUT: &str = "tokens";
 /// Names of the outputs, in order.
 pub const OUTPUTS: [&str; 3] = ["intent_logits", "slot_logits", "embedding"];
+/// Names of a CRF model's extra outputs: `[tags, tags]` transition scores
+/// (`[from, to]`) and `[tags]` start scores, both constant.
+pub const CRF_OUTPUTS: [&str; 2] = ["slot_transitions", "slot_start"];
 
-/// Builds the ONNX model of `model`.
+/// Builds the ONNX model of `model`. A model with a CRF gets two more,
+/// constant outputs: [`CRF_OUTPUTS`], its tag transition and start scores.
 pub fn to_onnx(model: &Model) -> anyhow::Result<ModelProto> {
     let config = model.config;
     let h = config.hidden as i64;
@@ -96,6 +100,15 @@ pub fn to_onnx(model: &Model) -> anyhow::Result<ModelProto> {
         &[Dim::Fixed(1), Dim::Named("T"), Dim::Fixed(config.tags as i64)],
     ));
     graph.output.push(value_info(OUTPUTS[2], DataType::Float, &[Dim::Fixed(1), Dim::Fixed(2 * h)]));
+    if let Some(crf) = &model.crf {
+        graph.initializer.push(float_tensor("crf_transitions", crf.transitions.as_tensor())?);
+        graph.initializer.push(float_tensor("crf_start", crf.start.as_tensor())?);
+        graph.node.push(node("Identity", &["crf_transitions"], &[CRF_OUTPUTS[0]], vec![]));
+        graph.node.push(node("Identity", &["crf_start"], &[CRF_OUTPUTS[1]], vec![]));
+        let tags = Dim::Fixed(config.tags as i64);
+        graph.output.push(value_info(CRF_OUTPUTS[0], DataType::Float, &[tags, Dim::Fixed(config.tags as i64)]));
+        graph.output.push(value_info(CRF_OUTPUTS[1], DataType::Float, &[Dim::Fixed(config.tags as i64)]));
+    }
     Ok(ModelProto {
         ir_version: 7,
         opset_import: vec![OperatorSetIdProto { domain: String::new(), version: OPSET }],

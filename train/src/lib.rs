@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod calibrate;
 pub mod corpus;
+pub mod crf;
 pub mod data;
 pub mod dataset;
 pub mod evaluate;

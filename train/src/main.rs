@@ -115,6 +115,9 @@ struct BenchModelArgs {
     /// Seed of training.
     #[arg(long, default_value_t = 17)]
     seed: u64,
+    /// Score the slot tags with a linear-chain CRF.
+    #[arg(long)]
+    crf: bool,
 }
 
 impl BenchModelArgs {
@@ -129,6 +132,7 @@ impl BenchModelArgs {
             pool_max: self.pool_max,
             ema: self.ema,
             seed: self.seed,
+            crf: self.crf,
             ..TrainConfig::default()
         }
     }
@@ -210,6 +214,9 @@ struct ModelArgs {
     /// saved model use (0 is off; 0.999 averages over about 1,000 steps).
     #[arg(long, default_value_t = TrainConfig::default().ema)]
     ema: f64,
+    /// Score the slot tags with a linear-chain CRF (its scores ship in the ONNX file).
+    #[arg(long)]
+    crf: bool,
     /// Examples per mini-batch.
     #[arg(long, default_value_t = TrainConfig::default().batch_size)]
     batch: usize,
@@ -239,6 +246,7 @@ impl ModelArgs {
                 unk_prob: self.word_dropout,
                 pool_max: self.pool_max,
                 ema: self.ema,
+                crf: self.crf,
                 batch_size: self.batch,
                 max_epochs: self.epochs,
                 patience: self.patience,

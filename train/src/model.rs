@@ -37,6 +37,10 @@ pub struct ModelConfig {
     /// the real tokens, beside their mean (its input is then `4H` wide).
     #[serde(default)]
     pub pool_max: bool,
+    /// The slot tags are scored by a linear-chain CRF on top of the slot head
+    /// (see [`crate::crf`]) instead of per token.
+    #[serde(default)]
+    pub crf: bool,
 }
 
 impl ModelConfig {
@@ -72,6 +76,16 @@ pub struct Model {
     pub slot_w: Var,
     /// `[tags]`.
     pub slot_b: Var,
+    /// With [`ModelConfig::crf`], the CRF's scores.
+    pub crf: Option<CrfScores>,
+}
+
+/// A linear-chain CRF's learned scores.
+pub struct CrfScores {
+    /// `[tags, tags]`: the score of tag `to` right after tag `from`, indexed `[from, to]`.
+    pub transitions: Var,
+    /// `[tags]`: the score of each tag as the first one.
+    pub start: Var,
 }
 
 /// What a forward pass gives.
@@ -152,7 +166,15 @@ impl Model {
         let head_bound = (6.0 / (2 * h + config.tags) as f32).sqrt();
         let slot_w = uniform(rng, &[config.tags, 2 * h], head_bound, device)?;
         let slot_b = Var::zeros(config.tags, DType::F32, device)?;
-        Ok(Model { config, embedding, layers, intent_w, intent_b, slot_w, slot_b })
+        let crf = if config.crf {
+            Some(CrfScores {
+                transitions: Var::zeros((config.tags, config.tags), DType::F32, device)?,
+                start: Var::zeros(config.tags, DType::F32, device)?,
+            })
+        } else {
+            None
+        };
+        Ok(Model { config, embedding, layers, intent_w, intent_b, slot_w, slot_b, crf })
     }
 
     /// Every parameter with its name, in a fixed order.
@@ -170,6 +192,10 @@ impl Model {
         vars.push(("intent.b".into(), &self.intent_b));
         vars.push(("slot.w".into(), &self.slot_w));
         vars.push(("slot.b".into(), &self.slot_b));
+        if let Some(crf) = &self.crf {
+            vars.push(("crf.transitions".into(), &crf.transitions));
+            vars.push(("crf.start".into(), &crf.start));
+        }
         vars
     }
 
@@ -283,11 +309,40 @@ fn run_direction(dir: &LstmDirection, x: &Tensor) -> candle_core::Result<Tensor>
 /// slots are labelled, 0 for padding and for intent-only examples).
 pub fn loss(output: &Output, slot_mask: &Tensor, intents: &Tensor, tags: &Tensor) -> candle_core::Result<Tensor> {
     let intent_loss = candle_nn::loss::cross_entropy(&output.intent_logits, intents)?;
+    intent_loss.add(&token_loss(output, slot_mask, tags)?)
+}
+
+/// The slot loss of a model with a CRF: the gold sequences' negative
+/// log-likelihood (see [`crate::crf::nll`]) over the rows whose `known` entry
+/// is 1, divided by their number of tokens so that it weighs like the
+/// per-token loss; plus the intent cross-entropy. `tags` is `[B * T]` row-major.
+pub fn crf_loss(
+    output: &Output,
+    crf: &CrfScores,
+    batch: &Batch,
+    known: &[f32],
+    intents: &Tensor,
+    tags: &[u32],
+) -> candle_core::Result<Tensor> {
+    let intent_loss = candle_nn::loss::cross_entropy(&output.intent_logits, intents)?;
+    let tokens: usize = batch.lengths.iter().zip(known).filter(|(_, k)| **k != 0.0).map(|(l, _)| *l).sum();
+    let nll = crate::crf::nll(
+        &output.slot_logits,
+        &batch.lengths,
+        tags,
+        known,
+        crf.transitions.as_tensor(),
+        crf.start.as_tensor(),
+    )?;
+    intent_loss.add(&nll.affine(1.0 / tokens.max(1) as f64, 0.0)?)
+}
+
+/// The slot cross-entropy averaged over the tokens of `slot_mask`.
+fn token_loss(output: &Output, slot_mask: &Tensor, tags: &Tensor) -> candle_core::Result<Tensor> {
     let (b, t, n_tags) = output.slot_logits.dims3()?;
     let log_probs = log_softmax(&output.slot_logits.reshape((b * t, n_tags))?, D::Minus1)?;
     let picked = log_probs.gather(&tags.reshape((b * t, 1))?, 1)?;
     let mask = slot_mask.reshape((b * t, 1))?;
     let count = mask.sum_all()?.maximum(1f32)?;
-    let slot_loss = picked.mul(&mask)?.sum_all()?.neg()?.broadcast_div(&count)?;
-    intent_loss.add(&slot_loss)
+    picked.mul(&mask)?.sum_all()?.neg()?.broadcast_div(&count)
 }

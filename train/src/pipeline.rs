@@ -168,8 +168,15 @@ pub fn calibrate_threshold(
     Ok(calibrate(&scored))
 }
 
+/// The largest absolute difference between two equally long lists.
+fn max_abs_diff(a: &[f32], b: &[f32]) -> anyhow::Result<f32> {
+    anyhow::ensure!(a.len() == b.len(), "output sizes differ: {} vs {}", a.len(), b.len());
+    Ok(a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max))
+}
+
 /// Runs `examples` one by one through tract and through the training
-/// framework and returns the largest absolute difference of any output.
+/// framework and returns the largest absolute difference of any output (and
+/// of the CRF's scores, for a model with a CRF).
 pub fn parity(model: &Model, tokenizer: &Tokenizer, examples: &[Example], onnx: &Path) -> anyhow::Result<f32> {
     let network = Network::load(onnx)?;
     let mut max_diff = 0f32;
@@ -188,11 +195,17 @@ pub fn parity(model: &Model, tokenizer: &Tokenizer, examples: &[Example], onnx: 
         ];
         let ours = [raw.intent_logits, raw.slot_logits.concat(), raw.embedding];
         for (a, b) in reference.iter().zip(&ours) {
-            anyhow::ensure!(a.len() == b.len(), "output sizes differ: {} vs {}", a.len(), b.len());
-            for (x, y) in a.iter().zip(b) {
-                max_diff = max_diff.max((x - y).abs());
-            }
+            max_diff = max_diff.max(max_abs_diff(a, b)?);
         }
+    }
+    match (&model.crf, network.transitions()) {
+        (None, None) => {}
+        (Some(crf), Some(scores)) => {
+            let transitions = crf.transitions.as_tensor().flatten_all()?.to_vec1::<f32>()?;
+            max_diff = max_diff.max(max_abs_diff(&transitions, &scores.from_to.concat())?);
+            max_diff = max_diff.max(max_abs_diff(&crf.start.as_tensor().to_vec1::<f32>()?, &scores.start)?);
+        }
+        _ => anyhow::bail!("{}: the model and the file disagree on having a CRF", onnx.display()),
     }
     Ok(max_diff)
 }

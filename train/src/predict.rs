@@ -2,7 +2,7 @@
 
 use candle_core::{D, Device};
 use candle_nn::ops::softmax;
-use hearth::bio::{SlotSpan, decode_tags, tags_to_spans};
+use hearth::bio::{SlotSpan, TagTransitions, decode_tags, decode_tags_crf, tags_to_spans};
 use hearth::text::Tokenizer;
 
 use crate::data::Example;
@@ -39,10 +39,21 @@ pub fn predict(
         let probs = softmax(&output.intent_logits, D::Minus1)?.to_vec2::<f32>()?;
         let slot_logits: Vec<Vec<Vec<f32>>> = output.slot_logits.to_vec3::<f32>()?;
         let embeddings = output.embedding.to_vec2::<f32>()?;
+        let crf = match &model.crf {
+            Some(crf) => Some(TagTransitions {
+                from_to: crf.transitions.as_tensor().to_vec2::<f32>()?,
+                start: crf.start.as_tensor().to_vec1::<f32>()?,
+            }),
+            None => None,
+        };
         for (row, ((probs, logits), embedding)) in probs.iter().zip(&slot_logits).zip(embeddings).enumerate() {
             let (intent, confidence) = argmax(probs);
             let len = tokens[row].len();
-            let spans = tags_to_spans(&tokens[row], &decode_tags(&tokens[row], &logits[..len]));
+            let tags = match &crf {
+                Some(scores) => decode_tags_crf(&logits[..len], scores),
+                None => decode_tags(&tokens[row], &logits[..len]),
+            };
+            let spans = tags_to_spans(&tokens[row], &tags);
             out.push(Prediction { intent, confidence, spans, embedding });
         }
     }

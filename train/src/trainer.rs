@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::Example;
 use crate::dataset::{Encoded, encode};
 use crate::metrics::{Metrics, score};
-use crate::model::{Batch, Model, ModelConfig, loss};
+use crate::model::{Batch, Model, ModelConfig, crf_loss, loss};
 use crate::predict::predict;
 
 /// Hyper-parameters of a training run.
@@ -56,6 +56,9 @@ pub struct TrainConfig {
     /// every step; dev scoring and the saved model use the average. 0 is off.
     #[serde(default)]
     pub ema: f64,
+    /// Score slot tags with a linear-chain CRF (see [`crate::crf`]).
+    #[serde(default)]
+    pub crf: bool,
 }
 
 impl Default for TrainConfig {
@@ -76,6 +79,7 @@ impl Default for TrainConfig {
             seed: 17,
             pool_max: false,
             ema: 0.0,
+            crf: false,
         }
     }
 }
@@ -134,6 +138,7 @@ pub fn train(
         tags: labels.n_tags(),
         dropout: config.dropout,
         pool_max: config.pool_max,
+        crf: config.crf,
     };
     let model = Model::new(model_config, &mut rng, &device)?;
     let vars: Vec<_> = model.named_vars().into_iter().map(|(_, v)| v.clone()).collect();
@@ -162,11 +167,16 @@ pub fn train(
             for (row, &i) in indices.iter().enumerate() {
                 tags[row * t..row * t + encoded[i].tags.len()].copy_from_slice(&encoded[i].tags);
             }
-            let tags = Tensor::from_vec(tags, (b, t), &device)?;
             let known: Vec<f32> = indices.iter().map(|&i| if encoded[i].slots_known { 1.0 } else { 0.0 }).collect();
-            let slot_mask = batch.mask.broadcast_mul(&Tensor::from_vec(known, (b, 1, 1), &device)?)?;
             let output = model.forward(&batch, Some(&mut rng))?;
-            let batch_loss = loss(&output, &slot_mask, &intents, &tags)?;
+            let batch_loss = match &model.crf {
+                Some(crf) => crf_loss(&output, crf, &batch, &known, &intents, &tags)?,
+                None => {
+                    let tags = Tensor::from_vec(tags, (b, t), &device)?;
+                    let slot_mask = batch.mask.broadcast_mul(&Tensor::from_vec(known, (b, 1, 1), &device)?)?;
+                    loss(&output, &slot_mask, &intents, &tags)?
+                }
+            };
             total_loss += f64::from(batch_loss.to_scalar::<f32>()?);
             let mut grads = batch_loss.backward()?;
             clip_gradients(&mut grads, &vars, config.clip_norm)?;

@@ -9,7 +9,7 @@ use hearth::nlu::{Network, Nlu};
 use hearth::text::{Tokenizer, TokenizerOptions};
 use hearth_train::corpus::{self, CorpusConfig, Split};
 use hearth_train::data::Example;
-use hearth_train::model::Model;
+use hearth_train::model::{Model, ModelConfig};
 use hearth_train::pipeline::{TrainJob, parity, run};
 use hearth_train::trainer::{TrainConfig, train};
 use hearth_train::vocab_build::{VocabConfig, build_vocab};
@@ -114,6 +114,64 @@ fn max_pooling_and_weight_averaging_export_to_matching_onnx() -> anyhow::Result<
     let examples: Vec<Example> = dev_set.into_iter().take(50).collect();
     let diff = parity(model, &tokenizer, &examples, &onnx)?;
     assert!(diff <= 1e-4, "tract differs from candle by {diff}");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_crf_model_exports_its_scores_and_tract_decodes_the_same_spans() -> anyhow::Result<()> {
+    let labels = Labels::load(&root().join("models/labels.toml"))?;
+    let corpus = corpus::build(&tiny_corpus(), &labels)?;
+    let (train_set, dev_set) = (corpus.split(Split::Train), corpus.split(Split::Dev));
+    let vocab =
+        build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
+    let tokenizer = Tokenizer::new(vocab, TokenizerOptions::default());
+    let config = TrainConfig { max_epochs: 1, crf: true, ..tiny_config() };
+    let trained = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
+    let model = &trained.model;
+    let crf = model.crf.as_ref().expect("a CRF model has CRF scores");
+    // Training moved the scores away from their zero start.
+    assert!(crf.transitions.as_tensor().abs()?.max_all()?.to_scalar::<f32>()? > 0.0);
+
+    let dir = temp_dir("crf");
+    let onnx = dir.join("m.onnx");
+    hearth_train::export::export(model, &onnx)?;
+    let examples: Vec<Example> = dev_set.into_iter().take(50).collect();
+    let diff = parity(model, &tokenizer, &examples, &onnx)?;
+    assert!(diff <= 1e-4, "tract differs from candle by {diff}");
+
+    // The runtime's decoder on tract's outputs finds the spans that the
+    // training framework's prediction finds.
+    let network = Network::load(&onnx)?;
+    let scores = network.transitions().expect("the exported CRF scores are read back");
+    let predictions = hearth_train::predict::predict(model, &tokenizer, &examples, 16)?;
+    for (example, prediction) in examples.iter().zip(&predictions) {
+        let tokens = tokenizer.encode(&example.text);
+        let ids: Vec<u32> = tokens.iter().map(|t| t.id).collect();
+        let raw = network.run(&ids)?;
+        let spans = hearth::bio::tags_to_spans(&tokens, &hearth::bio::decode_tags_crf(&raw.slot_logits, scores));
+        assert_eq!(spans, prediction.spans, "{:?}", example.text);
+    }
+
+    // CRF scores that are not constants are refused with a clear error.
+    let mut proto = hearth_train::export::to_onnx(model)?;
+    let graph = proto.graph.as_mut().expect("a graph");
+    for node in &mut graph.node {
+        if node.output.first().map(String::as_str) == Some(hearth_train::export::CRF_OUTPUTS[1]) {
+            node.op_type = "Relu".into();
+            node.input = vec![hearth_train::export::OUTPUTS[2].into()];
+        }
+    }
+    let broken = dir.join("broken.onnx");
+    std::fs::write(&broken, prost::Message::encode_to_vec(&proto))?;
+    let err = Network::load(&broken).unwrap_err().to_string();
+    assert!(err.contains("broken.onnx") && err.contains("CRF scores"), "{err}");
+
+    // A model without a CRF and a file with one do not pass as equal.
+    let mut rng: rand_chacha::ChaCha8Rng = rand::SeedableRng::seed_from_u64(1);
+    let plain = Model::new(ModelConfig { crf: false, ..model.config }, &mut rng, &Device::Cpu)?;
+    let err = parity(&plain, &tokenizer, &examples, &onnx).unwrap_err();
+    assert!(format!("{err:#}").contains("disagree on having a CRF"), "{err:#}");
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
