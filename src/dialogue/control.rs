@@ -729,11 +729,18 @@ impl Assistant {
             }
             Pending::Which { .. } | Pending::Value { .. } if new_command => {}
             Pending::Which { op, value, options } => {
+                let picked = pick(&self.home, &session.aliases, &options, text);
+                // An answer that narrows the choice ("the left one") picks,
+                // even when the model took it for a no; one with a negation
+                // ("not the left one") is left to the rules below.
+                if !picked.is_empty() && picked.len() < options.len() && !negated(text) {
+                    self.finish(session, user, op, value, picked, lang, turn, &none);
+                    return true;
+                }
                 if no || parse.intent == "cancel" {
                     turn.reply = say(lang, "OK, never mind.", "好的，算了。");
                     return true;
                 }
-                let picked = pick(&self.home, &session.aliases, &options, text);
                 if !picked.is_empty() {
                     self.finish(session, user, op, value, picked, lang, turn, &none);
                     return true;
@@ -814,12 +821,23 @@ fn is_yes(text: &str, parse: &Parse) -> bool {
 }
 
 fn is_no(text: &str, parse: &Parse) -> bool {
+    matches!(parse.intent.as_str(), "deny" | "cancel") || says_no(text)
+}
+
+/// Whether the line holds a negation or a no-word ("not", "no", "不", "别", "算了").
+fn negated(text: &str) -> bool {
     let canon = canonical(text);
-    matches!(parse.intent.as_str(), "deny" | "cancel")
-        || matches!(
-            canon.trim_end_matches(['.', '!', '。', '！']),
-            "no" | "n" | "nope" | "don't" | "stop" | "never mind" | "不" | "不要" | "不用" | "算了" | "取消" | "别"
-        )
+    says_no(text)
+        || canon.split(' ').any(|w| matches!(w, "no" | "not" | "don't" | "dont" | "never" | "nope" | "neither"))
+        || ["不", "别", "没", "算了"].iter().any(|w| canon.contains(w))
+}
+
+/// Whether the whole line is a no-word ("no", "never mind", "算了").
+fn says_no(text: &str) -> bool {
+    matches!(
+        canonical(text).trim_end_matches(['.', '!', '。', '！']),
+        "no" | "n" | "nope" | "don't" | "stop" | "never mind" | "不" | "不要" | "不用" | "算了" | "取消" | "别"
+    )
 }
 
 /// Reads a bare answer to "to what?": a level, colour or temperature.
@@ -982,6 +1000,16 @@ fn is_mute(canon: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negations_are_found_in_either_language() {
+        for text in ["no", "not the left one", "don't", "never mind", "不是左边那个", "别开", "算了"] {
+            assert!(negated(text), "{text}");
+        }
+        for text in ["the left one", "左边那个", "the second", "knot lamp"] {
+            assert!(!negated(text), "{text}");
+        }
+    }
 
     #[test]
     fn a_question_about_the_setting_is_told_from_one_about_the_warmth() {

@@ -80,6 +80,9 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
         let inside_found = !key.is_empty() && mentioned_names.iter().any(|n| n.contains(&key));
         let found_here = inside_found || names_in(home, aliases, value);
         match slot.label.as_str() {
+            // "把它们关了" with "它们" tagged as a device: a reference, which
+            // `reference` below records, not a name the home lacks.
+            "device" if !found_here && is_reference(&key) => {}
             "device" if !found_here => {
                 if let Some(class) = class_word(value) {
                     m.class.get_or_insert(class);
@@ -116,6 +119,29 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
         || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w));
     m.devices.dedup();
     m
+}
+
+/// Whether a slot's canonical text is only a pronoun or demonstrative ("them", "那个").
+fn is_reference(key: &str) -> bool {
+    matches!(
+        key,
+        "it" | "them"
+            | "they"
+            | "that"
+            | "those"
+            | "this"
+            | "these"
+            | "that one"
+            | "this one"
+            | "它"
+            | "它们"
+            | "那个"
+            | "这个"
+            | "那些"
+            | "这些"
+            | "那"
+            | "这"
+    )
 }
 
 /// The slots with a device span and the class-word span right after it
@@ -346,4 +372,34 @@ fn by_shared_words(home: &Home, options: &[usize], canon: &str) -> Vec<usize> {
         return Vec::new();
     }
     options.iter().zip(&scores).filter(|(_, s)| **s == best).map(|(&i, _)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn home() -> Home {
+        let text = include_str!("../../homes/example.toml");
+        Home::parse(text, Path::new("example.toml")).expect("the example home parses")
+    }
+
+    fn device_slot(text: &str, value: &str) -> Slot {
+        let start = text[..text.find(value).expect("the value is in the text")].chars().count();
+        Slot { label: "device".into(), value: value.into(), start, end: start + value.chars().count() }
+    }
+
+    #[test]
+    fn a_pronoun_tagged_as_a_device_is_a_reference_not_an_unknown_name() {
+        let home = home();
+        for (text, value) in [("把它们关了", "它们"), ("turn them off", "them"), ("关掉那个", "那个")] {
+            let m = gather(&home, &NameIndex::default(), text, &[device_slot(text, value)]);
+            assert_eq!(m.unknown, None, "{text}");
+            assert!(m.reference, "{text}");
+        }
+        let text = "turn on the spaceship";
+        let m = gather(&home, &NameIndex::default(), text, &[device_slot(text, "spaceship")]);
+        assert_eq!(m.unknown.as_deref(), Some("spaceship"));
+    }
 }

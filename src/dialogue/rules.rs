@@ -3,6 +3,7 @@
 //! recognise, a timer intent on a line that names no timer.
 
 use crate::nlu::Parse;
+use crate::text::is_cjk;
 
 use super::ops::Op;
 
@@ -178,6 +179,69 @@ pub fn unsupported_guess(intent: &str, canon: &str) -> bool {
     !words.iter().any(|w| canon.contains(w))
 }
 
+/// Words that ask for a scene or mode.
+const SCENE_WORDS: &[&str] = &[
+    "scene",
+    "mode",
+    "activate",
+    "start",
+    "run",
+    "switch to",
+    "set up",
+    "time for",
+    "场景",
+    "情景",
+    "模式",
+    "启动",
+    "开启",
+    "切换",
+    "进入",
+    "执行",
+    "运行",
+];
+
+/// Whether a scene reading is a guess: no word in the line asks for a scene
+/// or mode, and the scene's name covers less than half of the line's words
+/// ("lazy" out of a pangram; not "movie night please"). Chinese counts characters.
+pub fn unsupported_scene(scene: &str, canon: &str) -> bool {
+    if SCENE_WORDS.iter().any(|w| canon.contains(w)) {
+        return false;
+    }
+    let size = |text: &str| -> usize {
+        text.split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| if w.chars().any(is_cjk) { w.chars().count() } else { 1 })
+            .sum()
+    };
+    2 * size(&crate::home::canonical(scene)) < size(canon)
+}
+
+/// Whether the whole line only thanks ("thanks", "thank you so much", "谢谢你"),
+/// whatever the model read it as.
+pub fn only_thanks(canon: &str) -> bool {
+    let line = canon.trim_end_matches(['.', '!', '。', '！', '~', '～']);
+    let filler = |w: &str| matches!(w, "you" | "so" | "very" | "much" | "a" | "lot" | "many" | "ok" | "okay" | "great");
+    let thanks = |w: &str| matches!(w, "thanks" | "thank" | "thx" | "cheers" | "ta");
+    let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+    let english = words.iter().any(|w| thanks(w)) && words.iter().all(|w| thanks(w) || filler(w));
+    let chinese = matches!(
+        line,
+        "谢谢"
+            | "谢谢你"
+            | "谢谢您"
+            | "谢了"
+            | "谢啦"
+            | "谢谢啦"
+            | "多谢"
+            | "多谢了"
+            | "感谢"
+            | "非常感谢"
+            | "太感谢了"
+            | "好的谢谢"
+    );
+    english || chinese
+}
+
 /// A timer intent corrected by its words: "cancel"/"取消" always cancels.
 pub fn settle_timer_intent(parse: &Parse, canon: &str) -> Parse {
     let mut parse = parse.clone();
@@ -220,6 +284,17 @@ mod tests {
         assert!(!unsupported_guess("media_play", "put on the next episode"));
         assert!(!unsupported_guess("list_add", "we need milk"));
         assert!(!unsupported_guess("turn_on", "香蕉"));
+        assert!(unsupported_scene("lazy", "the quick brown fox jumps over the lazy dog"));
+        assert!(!unsupported_scene("movie night", "movie night please"));
+        assert!(!unsupported_scene("lazy", "activate lazy mode"));
+        assert!(!unsupported_scene("电影", "切换到电影模式"));
+        assert!(!unsupported_scene("回家", "我回家了"));
+        assert!(only_thanks("thanks"));
+        assert!(only_thanks("thank you so much!"));
+        assert!(only_thanks("谢谢你"));
+        assert!(!only_thanks("yes thanks"));
+        assert!(!only_thanks("you"));
+        assert!(!only_thanks("不用了谢谢"));
         assert!(asks_reply_length("be more chatty"));
         assert!(asks_reply_length("说话简短一点"));
         assert!(!asks_reply_length("turn on the short lamp"));

@@ -47,6 +47,10 @@ impl Assistant {
             "thank" => say(lang, "You're welcome.", "不客气。"),
             "goodbye" => with_name("Goodbye", "再见"),
             "help" => help(lang),
+            // The model sometimes reads a bare "thanks" as a yes.
+            "affirm" | "deny" if super::rules::only_thanks(&canonical(text)) => {
+                say(lang, "You're welcome.", "不客气。")
+            }
             "affirm" | "deny" => {
                 say(lang, "There's nothing waiting for a yes or no right now.", "现在没有需要确认的事。")
             }

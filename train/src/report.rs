@@ -30,7 +30,7 @@ pub fn markdown(report: &TrainReport) -> String {
     let _ = writeln!(
         out,
         "Embedding {}, BiLSTM {}x{} per direction, dropout {}, word dropout {}, AdamW lr {}, batch {}, seed {}; \
-         intent head on {} pooling{}.",
+         intent head on {} pooling; slot tags scored {}{}.",
         c.embed,
         c.layers,
         c.hidden,
@@ -40,6 +40,7 @@ pub fn markdown(report: &TrainReport) -> String {
         c.batch_size,
         c.seed,
         if c.pool_max { "mean and max" } else { "mean" },
+        if c.crf { "by a linear-chain CRF" } else { "per token" },
         if c.ema > 0.0 { format!("; weights averaged with decay {}", c.ema) } else { String::new() }
     );
     let _ = writeln!(
