@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use candle_core::{D, DType, Device, Tensor, Var};
 use candle_nn::ops::{log_softmax, sigmoid};
+use hearth::bio::TagTransitions;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,16 @@ pub struct CrfScores {
     pub transitions: Var,
     /// `[tags]`: the score of each tag as the first one.
     pub start: Var,
+}
+
+impl CrfScores {
+    /// The scores as plain numbers, for [`hearth::bio::decode_tags_crf`].
+    pub fn tag_transitions(&self) -> candle_core::Result<TagTransitions> {
+        Ok(TagTransitions {
+            from_to: self.transitions.as_tensor().to_vec2::<f32>()?,
+            start: self.start.as_tensor().to_vec1::<f32>()?,
+        })
+    }
 }
 
 /// What a forward pass gives.

@@ -2,7 +2,7 @@
 
 use candle_core::{D, Device};
 use candle_nn::ops::softmax;
-use hearth::bio::{SlotSpan, TagTransitions, decode_tags, decode_tags_crf, tags_to_spans};
+use hearth::bio::{SlotSpan, decode_tags, decode_tags_crf, tags_to_spans};
 use hearth::text::Tokenizer;
 
 use crate::data::Example;
@@ -30,6 +30,7 @@ pub fn predict(
 ) -> anyhow::Result<Vec<Prediction>> {
     let device = Device::Cpu;
     let mut out = Vec::with_capacity(examples.len());
+    let crf = model.crf.as_ref().map(|c| c.tag_transitions()).transpose()?;
     for chunk in examples.chunks(batch_size.max(1)) {
         let tokens: Vec<_> = chunk.iter().map(|e| tokenizer.encode(&e.text)).collect();
         let ids: Vec<Vec<u32>> = tokens.iter().map(|t| t.iter().map(|t| t.id).collect()).collect();
@@ -39,13 +40,6 @@ pub fn predict(
         let probs = softmax(&output.intent_logits, D::Minus1)?.to_vec2::<f32>()?;
         let slot_logits: Vec<Vec<Vec<f32>>> = output.slot_logits.to_vec3::<f32>()?;
         let embeddings = output.embedding.to_vec2::<f32>()?;
-        let crf = match &model.crf {
-            Some(crf) => Some(TagTransitions {
-                from_to: crf.transitions.as_tensor().to_vec2::<f32>()?,
-                start: crf.start.as_tensor().to_vec1::<f32>()?,
-            }),
-            None => None,
-        };
         for (row, ((probs, logits), embedding)) in probs.iter().zip(&slot_logits).zip(embeddings).enumerate() {
             let (intent, confidence) = argmax(probs);
             let len = tokens[row].len();
