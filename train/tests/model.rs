@@ -53,15 +53,28 @@ fn tiny_model_folder(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[test]
-fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow::Result<()> {
+/// The tiny corpus: its labels, its splits and a tokeniser whose vocabulary
+/// is built on its training split.
+struct Tiny {
+    labels: Labels,
+    train: Vec<Example>,
+    dev: Vec<Example>,
+    test: Vec<Example>,
+    tokenizer: Tokenizer,
+}
+
+fn tiny_data() -> anyhow::Result<Tiny> {
     let labels = Labels::load(&root().join("models/labels.toml"))?;
     let corpus = corpus::build(&tiny_corpus(), &labels)?;
-    let set = |split: Split| corpus.split(split);
-    let (train_set, dev_set, test_set) = (set(Split::Train), set(Split::Dev), set(Split::Test));
-    let vocab =
-        build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
+    let (train, dev, test) = (corpus.split(Split::Train), corpus.split(Split::Dev), corpus.split(Split::Test));
+    let vocab = build_vocab(train.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
     let tokenizer = Tokenizer::new(vocab, TokenizerOptions::default());
+    Ok(Tiny { labels, train, dev, test, tokenizer })
+}
+
+#[test]
+fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow::Result<()> {
+    let Tiny { labels, train: train_set, dev: dev_set, test: test_set, tokenizer } = tiny_data()?;
     let config = TrainConfig { max_epochs: 1, ..tiny_config() };
     let first = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
     let second = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
@@ -88,12 +101,7 @@ fn tract_matches_the_training_framework_and_training_is_reproducible() -> anyhow
 
 #[test]
 fn max_pooling_and_weight_averaging_export_to_matching_onnx() -> anyhow::Result<()> {
-    let labels = Labels::load(&root().join("models/labels.toml"))?;
-    let corpus = corpus::build(&tiny_corpus(), &labels)?;
-    let (train_set, dev_set) = (corpus.split(Split::Train), corpus.split(Split::Dev));
-    let vocab =
-        build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
-    let tokenizer = Tokenizer::new(vocab, TokenizerOptions::default());
+    let Tiny { labels, train: train_set, dev: dev_set, tokenizer, .. } = tiny_data()?;
     let config = TrainConfig { max_epochs: 1, pool_max: true, ema: 0.99, ..tiny_config() };
     let trained = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
     let model = &trained.model;
@@ -120,12 +128,7 @@ fn max_pooling_and_weight_averaging_export_to_matching_onnx() -> anyhow::Result<
 
 #[test]
 fn a_crf_model_exports_its_scores_and_tract_decodes_the_same_spans() -> anyhow::Result<()> {
-    let labels = Labels::load(&root().join("models/labels.toml"))?;
-    let corpus = corpus::build(&tiny_corpus(), &labels)?;
-    let (train_set, dev_set) = (corpus.split(Split::Train), corpus.split(Split::Dev));
-    let vocab =
-        build_vocab(train_set.iter().map(|e| e.text.as_str()), VocabConfig::default(), TokenizerOptions::default());
-    let tokenizer = Tokenizer::new(vocab, TokenizerOptions::default());
+    let Tiny { labels, train: train_set, dev: dev_set, tokenizer, .. } = tiny_data()?;
     let config = TrainConfig { max_epochs: 1, crf: true, ..tiny_config() };
     let trained = train(&train_set, &[], &dev_set, &tokenizer, &labels, &config, false)?;
     let model = &trained.model;
