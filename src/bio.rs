@@ -95,59 +95,27 @@ pub fn tags_to_spans(tokens: &[Token], tags: &[u32]) -> Vec<SlotSpan> {
 /// first piece in [`tags_to_spans`]); continuation pieces get `O`. Each row of
 /// `rows` holds the logits of one token over all tags (`O`, then `B`/`I` per
 /// slot). The score of a path is the sum of the tokens' log-softmax values, so
-/// where the plain arg-max is a valid sequence it is also the result.
+/// where the plain arg-max is a valid sequence it is also the result. It is
+/// [`decode_tags_crf`] over the word starts, with every allowed step scored 0.
 pub fn decode_tags<R: AsRef<[f32]>>(tokens: &[Token], rows: &[R]) -> Vec<u32> {
-    let mut tags = vec![0u32; tokens.len().min(rows.len())];
-    let words: Vec<usize> = (0..tags.len()).filter(|&i| tokens[i].word_start).collect();
-    let Some(n_tags) = words.first().map(|&i| rows[i].as_ref().len()) else { return tags };
-    if n_tags == 0 {
-        return tags;
-    }
-    let log_softmax = |row: &[f32]| -> Vec<f32> {
-        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let log_sum = row.iter().map(|v| (v - max).exp()).sum::<f32>().ln() + max;
-        row.iter().map(|v| v - log_sum).collect()
-    };
-    // The index and value of the first largest entry.
-    let best_of = |values: &[f32]| {
-        values.iter().enumerate().fold((0u32, f32::NEG_INFINITY), |b, (t, &v)| if v > b.1 { (t as u32, v) } else { b })
-    };
-    let mut score: Vec<f32> = Vec::new();
-    let mut back: Vec<Vec<u32>> = Vec::with_capacity(words.len());
-    for &i in &words {
-        let row = rows[i].as_ref();
-        let emit = log_softmax(&row[..n_tags.min(row.len())]);
-        let mut next = vec![f32::NEG_INFINITY; n_tags];
-        let mut from = vec![0u32; n_tags];
-        // `O` and `B` may follow anything; `I` of a slot only its own `B` or `I`.
-        let any = (!score.is_empty()).then(|| best_of(&score));
-        for (tag, value) in emit.iter().enumerate() {
-            let previous = match tag_slot(tag as u32) {
-                Some((slot, false)) if !score.is_empty() => {
-                    let (b, i) = (begin_tag(slot), inside_tag(slot));
-                    Some(if score[i as usize] > score[b as usize] {
-                        (i, score[i as usize])
-                    } else {
-                        (b, score[b as usize])
-                    })
-                }
-                Some((_, false)) => None,
-                _ => Some(any.unwrap_or((0, 0.0))),
-            };
-            if let Some((previous, prev_score)) = previous {
-                next[tag] = prev_score + value;
-                from[tag] = previous;
-            }
-        }
-        score = next;
-        back.push(from);
-    }
-    let mut best = best_of(&score);
-    for w in (0..words.len()).rev() {
-        tags[words[w]] = best.0;
-        best.0 = back[w][best.0 as usize];
+    let n = tokens.len().min(rows.len());
+    let words: Vec<usize> = (0..n).filter(|&i| tokens[i].word_start).collect();
+    let emissions: Vec<Vec<f32>> = words.iter().map(|&i| log_softmax(rows[i].as_ref())).collect();
+    // No learned scores: every allowed step scores 0, so only the rules count.
+    let k = emissions.iter().map(Vec::len).min().unwrap_or(0);
+    let rules_only = TagTransitions { from_to: vec![vec![0.0; k]; k], start: vec![0.0; k] };
+    let mut tags = vec![0u32; n];
+    for (&i, tag) in words.iter().zip(decode_tags_crf(&emissions, &rules_only)) {
+        tags[i] = tag;
     }
     tags
+}
+
+/// `row - log(sum(exp(row)))`, computed stably.
+fn log_softmax(row: &[f32]) -> Vec<f32> {
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let log_sum = row.iter().map(|v| (v - max).exp()).sum::<f32>().ln() + max;
+    row.iter().map(|v| v - log_sum).collect()
 }
 
 /// Whether tag `to` may follow tag `from` (`None`: `to` is the first tag).
