@@ -102,10 +102,11 @@ impl Network {
         }
         let fixed = |outlet: usize, axis: usize| -> Result<usize, NetworkError> {
             let fact = typed.output_fact(outlet).map_err(load)?;
-            fact.shape.get(axis).and_then(|d| d.to_i64().ok()).map(|d| d as usize).ok_or_else(|| NetworkError::Shape {
-                path: shown.clone(),
-                message: format!("output {outlet} has no fixed axis {axis}"),
-            })
+            fact.shape
+                .get(axis)
+                .and_then(|d| d.to_i64().ok())
+                .map(|d| d as usize)
+                .ok_or_else(|| shape(format!("output {outlet} has no fixed axis {axis}")))
         };
         let n_intents = fixed(0, 1)?;
         let n_tags = fixed(1, 2)?;
@@ -113,19 +114,16 @@ impl Network {
             let mut typed = typed.into_decluttered().map_err(load)?;
             let constant = |outlet: usize, shape_wanted: &[usize]| -> Result<Vec<f32>, NetworkError> {
                 let fact = typed.output_fact(outlet).map_err(load)?;
-                let value = fact.konst.as_ref().ok_or_else(|| NetworkError::Shape {
-                    path: shown.clone(),
-                    message: format!("output {outlet} (CRF scores) is not a constant"),
-                })?;
+                let value = fact
+                    .konst
+                    .as_ref()
+                    .ok_or_else(|| shape(format!("output {outlet} (CRF scores) is not a constant")))?;
                 let value = value.cast_to::<f32>().map_err(load)?;
                 if value.shape() != shape_wanted {
-                    return Err(NetworkError::Shape {
-                        path: shown.clone(),
-                        message: format!(
-                            "output {outlet} (CRF scores) is {:?}, expected {shape_wanted:?}",
-                            value.shape()
-                        ),
-                    });
+                    return Err(shape(format!(
+                        "output {outlet} (CRF scores) is {:?}, expected {shape_wanted:?}",
+                        value.shape()
+                    )));
                 }
                 value.try_as_plain_ram().and_then(|v| v.as_slice::<f32>().map(<[f32]>::to_vec)).map_err(load)
             };
