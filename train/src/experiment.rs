@@ -27,6 +27,8 @@ pub struct Sets {
     pub dev: Vec<Example>,
     /// Held-out templates.
     pub test: Vec<Example>,
+    /// The hand-written natural sets.
+    pub natural: Vec<Example>,
 }
 
 /// Loads the labels at `labels` and generates the corpus of `config`.
@@ -37,6 +39,7 @@ pub fn load_sets(labels: &Path, config: &CorpusConfig) -> anyhow::Result<Sets> {
         train: corpus.split(Split::Train),
         dev: corpus.split(Split::Dev),
         test: corpus.split(Split::Test),
+        natural: corpus.split(Split::Natural),
         labels,
     })
 }

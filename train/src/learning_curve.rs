@@ -1,12 +1,15 @@
 //! The `learning-curve` command: one setting trained on growing shares of the
-//! training data, scored on dev and on the held-out template test set, with a
-//! verdict on whether more data would still help.
+//! training data, scored on dev, on the held-out template test set and on the
+//! hand-written natural sets, with a verdict on whether more data would still
+//! help. A share counts utterances (more draws of the same phrasings) or
+//! templates (more phrasings), see [`Unit`].
 
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use hearth::text::TokenizerOptions;
-use plotters::style::{BLUE, GREEN, MAGENTA, RED};
+use plotters::style::{BLACK, BLUE, GREEN, MAGENTA, RED};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -17,6 +20,32 @@ use crate::data::{Example, write_atomic};
 use crate::experiment::{LangMean, Setting, fit, lang_mean, load_sets};
 use crate::plots::{Series, plot_scores};
 use crate::trainer::progress_bar;
+
+/// What a share of the training data counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// Utterances: a share keeps that share of the training utterances, so
+    /// every template keeps about that share of its draws. The curve says
+    /// whether more draws of the same phrasings would help.
+    #[default]
+    Utterance,
+    /// Templates: a share keeps that share of each intent's templates (per
+    /// language) with all their utterances; the intent's first template, its
+    /// canonical phrasing, is always kept. The curve says whether more
+    /// phrasings would help, which is what a held-out template test rewards.
+    Template,
+}
+
+impl Unit {
+    /// The plural noun, for reports.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Unit::Utterance => "utterances",
+            Unit::Template => "templates",
+        }
+    }
+}
 
 /// Everything the `learning-curve` command needs.
 #[derive(Debug, Clone)]
@@ -31,6 +60,8 @@ pub struct CurveJob {
     pub setting: Setting,
     /// Shares of the training set, each in (0, 1].
     pub fractions: Vec<f64>,
+    /// What a share counts.
+    pub unit: Unit,
     /// Seed of the order in which training utterances are kept.
     pub sample_seed: u64,
     /// Show progress on standard error.
@@ -44,6 +75,9 @@ pub struct CurvePoint {
     pub fraction: f64,
     /// Training utterances used.
     pub train_examples: usize,
+    /// Distinct templates those utterances come from.
+    #[serde(default)]
+    pub train_templates: usize,
     /// Resulting vocabulary size.
     pub vocab_size: usize,
     /// Epoch kept, 1-based.
@@ -52,6 +86,9 @@ pub struct CurvePoint {
     pub dev: LangMean,
     /// Template-test scores, mean over languages.
     pub test: LangMean,
+    /// Natural-set scores, mean over languages (`None` without a natural set).
+    #[serde(default)]
+    pub natural: Option<LangMean>,
     /// Seconds of vocabulary building and training.
     pub train_seconds: f64,
 }
@@ -78,8 +115,14 @@ pub struct Curve {
     pub config: crate::trainer::TrainConfig,
     /// Most whole words in the vocabulary.
     pub vocab_words: usize,
+    /// What a share counts.
+    #[serde(default)]
+    pub unit: Unit,
     /// The full training set size.
     pub full_train_examples: usize,
+    /// Distinct templates in the full training set.
+    #[serde(default)]
+    pub full_train_templates: usize,
     /// One point per share, smallest first.
     pub points: Vec<CurvePoint>,
     /// `None` with fewer than two shares.
@@ -99,6 +142,44 @@ pub fn subsample(examples: &[Example], fraction: f64, seed: u64) -> Vec<Example>
     order.into_iter().take(n).filter_map(|i| examples.get(i).cloned()).collect()
 }
 
+/// The utterances of a `fraction` of each intent's templates, in an order
+/// fixed by `seed`. Templates are grouped by their id without its last part
+/// (`en/turn_on/12` is template 12 of group `en/turn_on`); template 0 of a
+/// group, the canonical phrasing, comes first, the others follow shuffled.
+/// A group keeps `round(n * fraction)` of its `n` templates, at least one, so
+/// the kept sets are nested. Fails on an example without a template id.
+pub fn subsample_templates(examples: &[Example], fraction: f64, seed: u64) -> anyhow::Result<Vec<Example>> {
+    let mut groups: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for (line, example) in examples.iter().enumerate() {
+        let id = example.template.as_deref().ok_or_else(|| {
+            anyhow::anyhow!("training example {} ({:?}) has no template id to share by", line + 1, example.text)
+        })?;
+        let (group, index) = id
+            .rsplit_once('/')
+            .and_then(|(group, index)| Some((group, index.parse::<usize>().ok()?)))
+            .ok_or_else(|| anyhow::anyhow!("template id {id:?} is not of the form group/number"))?;
+        let members = groups.entry(group).or_default();
+        if !members.iter().any(|(_, known)| *known == id) {
+            members.push((index, id));
+        }
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut kept: HashSet<&str> = HashSet::new();
+    for members in groups.values_mut() {
+        members.sort_unstable();
+        let first = usize::from(members[0].0 == 0);
+        members[first..].shuffle(&mut rng);
+        let n = ((members.len() as f64 * fraction).round() as usize).clamp(1, members.len());
+        kept.extend(members.iter().take(n).map(|(_, id)| *id));
+    }
+    Ok(examples.iter().filter(|e| e.template.as_deref().is_some_and(|id| kept.contains(id))).cloned().collect())
+}
+
+/// Distinct template ids among `examples` (examples without one not counted).
+fn template_count(examples: &[Example]) -> usize {
+    examples.iter().filter_map(|e| e.template.as_deref()).collect::<HashSet<_>>().len()
+}
+
 /// Trains the setting at every share (sorted, duplicates dropped) and scores it.
 pub fn run(job: &CurveJob) -> anyhow::Result<Curve> {
     let mut fractions = job.fractions.clone();
@@ -111,15 +192,24 @@ pub fn run(job: &CurveJob) -> anyhow::Result<Curve> {
     let mut points = Vec::new();
     for &fraction in &fractions {
         bar.set_message(format!("training on {:.0}%", 100.0 * fraction));
-        let train_set = subsample(&sets.train, fraction, job.sample_seed);
+        let train_set = match job.unit {
+            Unit::Utterance => subsample(&sets.train, fraction, job.sample_seed),
+            Unit::Template => subsample_templates(&sets.train, fraction, job.sample_seed)?,
+        };
         let fitted = fit(&train_set, &sets.dev, &sets.labels, &job.setting, job.options)?;
         let point = CurvePoint {
             fraction,
             train_examples: train_set.len(),
+            train_templates: template_count(&train_set),
             vocab_size: fitted.tokenizer.vocab().len(),
             best_epoch: fitted.best_epoch,
             dev: lang_mean(&fitted, &sets.dev, &sets.labels)?,
             test: lang_mean(&fitted, &sets.test, &sets.labels)?,
+            natural: if sets.natural.is_empty() {
+                None
+            } else {
+                Some(lang_mean(&fitted, &sets.natural, &sets.labels)?)
+            },
             train_seconds: fitted.train_seconds,
         };
         bar.inc(1);
@@ -132,7 +222,9 @@ pub fn run(job: &CurveJob) -> anyhow::Result<Curve> {
     Ok(Curve {
         config: job.setting.config,
         vocab_words: job.setting.vocab.max_words,
+        unit: job.unit,
         full_train_examples: sets.train.len(),
+        full_train_templates: template_count(&sets.train),
         verdict: verdict(&points),
         points,
     })
@@ -155,13 +247,17 @@ pub fn verdict(points: &[CurvePoint]) -> Option<Verdict> {
     Some(Verdict { from: before.fraction, to: last.fraction, gain_points, more_data_helps, text })
 }
 
-const HEADER: &str = "| share | train utterances | vocab | best epoch | dev intent acc | dev slot F1 | dev score \
-| test intent acc | test slot F1 | test score | train s |\n|---|---|---|---|---|---|---|---|---|---|---|";
+const HEADER: &str = "| share | train templates | train utterances | vocab | best epoch | dev intent acc | dev slot F1 \
+| dev score | test intent acc | test slot F1 | test score | natural intent acc | natural slot F1 | train s |\n\
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
 fn row(p: &CurvePoint) -> String {
+    let natural =
+        |get: fn(&LangMean) -> f64| p.natural.as_ref().map_or("-".into(), |m| format!("{:.2}", 100.0 * get(m)));
     format!(
-        "| {:.0}% | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} |",
+        "| {:.0}% | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} | {:.0} |",
         100.0 * p.fraction,
+        p.train_templates,
         p.train_examples,
         p.vocab_size,
         p.best_epoch,
@@ -171,6 +267,8 @@ fn row(p: &CurvePoint) -> String {
         100.0 * p.test.intent_accuracy,
         100.0 * p.test.slot_f1,
         100.0 * p.test.score,
+        natural(|m| m.intent_accuracy),
+        natural(|m| m.slot_f1),
         p.train_seconds
     )
 }
@@ -182,8 +280,8 @@ pub fn markdown(curve: &Curve) -> String {
     let _ = writeln!(
         out,
         "Embedding {}, BiLSTM {}x{}, dropout {}, lr {}, at most {} epochs, vocabulary at most {} words, seed {}; \
-         shares of {} training utterances. Scores are percentages averaged over languages; test is the held-out \
-         template set.\n",
+         shares of the {} of {} training utterances from {} templates. Scores are percentages averaged over \
+         languages; test is the held-out template set, natural the hand-written sets.\n",
         c.embed,
         c.layers,
         c.hidden,
@@ -192,7 +290,9 @@ pub fn markdown(curve: &Curve) -> String {
         c.max_epochs,
         curve.vocab_words,
         c.seed,
-        curve.full_train_examples
+        curve.unit.noun(),
+        curve.full_train_examples,
+        curve.full_train_templates
     );
     let _ = writeln!(out, "{HEADER}");
     for p in &curve.points {
@@ -213,17 +313,20 @@ pub fn write(curve: &Curve, dir: &Path) -> anyhow::Result<()> {
         color,
         points: curve.points.iter().map(|p| (100.0 * p.fraction, get(p))).collect(),
     };
-    let series = [
+    let mut series = vec![
         line("dev intent accuracy", RED, |p| p.dev.intent_accuracy),
         line("dev slot F1", GREEN, |p| p.dev.slot_f1),
         line("test intent accuracy", MAGENTA, |p| p.test.intent_accuracy),
         line("test slot F1", BLUE, |p| p.test.slot_f1),
     ];
+    if curve.points.iter().all(|p| p.natural.is_some()) {
+        series.push(line("natural intent accuracy", BLACK, |p| p.natural.as_ref().map_or(0.0, |m| m.intent_accuracy)));
+    }
     let low = curve.points.first().map_or(0.0, |p| 100.0 * p.fraction);
     plot_scores(
         &series,
         "scores by training data (%)",
-        "share of training data (%)",
+        &format!("share of training {} (%)", curve.unit.noun()),
         (low - 5.0).max(0.0)..105.0,
         &dir.join("learning-curve.png"),
     )
@@ -235,7 +338,17 @@ mod tests {
 
     fn point(fraction: f64, score: f64) -> CurvePoint {
         let m = LangMean::new(score, score);
-        CurvePoint { fraction, train_examples: 10, vocab_size: 10, best_epoch: 1, dev: m, test: m, train_seconds: 1.0 }
+        CurvePoint {
+            fraction,
+            train_examples: 10,
+            train_templates: 2,
+            vocab_size: 10,
+            best_epoch: 1,
+            dev: m,
+            test: m,
+            natural: None,
+            train_seconds: 1.0,
+        }
     }
 
     #[test]
@@ -259,5 +372,54 @@ mod tests {
         assert_eq!(small[..], large[..10]);
         assert_eq!(subsample(&examples, 0.001, 9).len(), 1);
         assert_eq!(subsample(&examples, 1.0, 9).len(), 40);
+    }
+
+    fn example(template: &str, i: usize) -> Example {
+        Example {
+            text: format!("{template} #{i}"),
+            intent: "a".into(),
+            slots: vec![],
+            lang: None,
+            template: Some(template.into()),
+        }
+    }
+
+    #[test]
+    fn template_shares_are_nested_keep_the_canonical_template_and_whole_templates() {
+        // Two groups: 10 templates of en/a (3 draws each), 4 of zh/b (2 draws each).
+        let mut examples = Vec::new();
+        for t in 0..10 {
+            examples.extend((0..3).map(|i| example(&format!("en/a/{t}"), i)));
+        }
+        for t in 0..4 {
+            examples.extend((0..2).map(|i| example(&format!("zh/b/{t}"), i)));
+        }
+        let templates = |set: &[Example]| -> Vec<String> {
+            let mut ids: Vec<String> = set.iter().filter_map(|e| e.template.clone()).collect();
+            ids.dedup();
+            ids
+        };
+        let small = subsample_templates(&examples, 0.3, 5).unwrap();
+        let large = subsample_templates(&examples, 0.6, 5).unwrap();
+        let (small_ids, large_ids) = (templates(&small), templates(&large));
+        // round(10 * 0.3) + round(4 * 0.3) and round(10 * 0.6) + round(4 * 0.6).
+        assert_eq!((small_ids.len(), large_ids.len()), (3 + 1, 6 + 2), "{small_ids:?} {large_ids:?}");
+        assert!(small_ids.iter().all(|id| large_ids.contains(id)), "{small_ids:?} {large_ids:?}");
+        assert!(small_ids.contains(&"en/a/0".to_string()) && small_ids.contains(&"zh/b/0".to_string()));
+        // Whole templates: every kept template keeps all its draws.
+        assert_eq!(small.len(), 3 * 3 + 2);
+        assert_eq!(subsample_templates(&examples, 0.01, 5).unwrap().len(), 3 + 2);
+        assert_eq!(subsample_templates(&examples, 1.0, 5).unwrap(), examples);
+        assert_eq!(template_count(&large), 8);
+    }
+
+    #[test]
+    fn template_shares_need_template_ids() {
+        let mut examples = vec![example("en/a/0", 0)];
+        examples.push(Example { template: None, ..example("en/a/1", 0) });
+        let err = subsample_templates(&examples, 0.5, 1).unwrap_err().to_string();
+        assert!(err.contains("example 2") && err.contains("no template id"), "{err}");
+        let err = subsample_templates(&[example("en-a-0", 0)], 0.5, 1).unwrap_err().to_string();
+        assert!(err.contains("en-a-0"), "{err}");
     }
 }

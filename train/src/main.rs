@@ -9,7 +9,7 @@ use hearth::labels::Labels;
 use hearth::text::TokenizerOptions;
 use hearth_train::corpus::{self, CorpusConfig};
 use hearth_train::experiment::Setting;
-use hearth_train::learning_curve::{self, CurveJob};
+use hearth_train::learning_curve::{self, CurveJob, Unit};
 use hearth_train::pipeline::{TrainJob, run};
 use hearth_train::report::{markdown, write_report};
 use hearth_train::trainer::TrainConfig;
@@ -300,9 +300,13 @@ struct CurveArgs {
     /// Shares of the training data, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "0.1,0.25,0.5,1")]
     fractions: Vec<f64>,
-    /// Seed of which training utterances each share keeps.
+    /// Seed of which training utterances or templates each share keeps.
     #[arg(long, default_value_t = 11)]
     sample_seed: u64,
+    /// What a share counts: utterances (more draws of the same phrasings) or
+    /// templates (more phrasings; each intent keeps its first template).
+    #[arg(long, value_enum, default_value_t = Unit::Utterance)]
+    unit: Unit,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -372,6 +376,7 @@ fn main() -> anyhow::Result<()> {
                 options: args.data.options(),
                 setting: args.model.setting(),
                 fractions: args.fractions,
+                unit: args.unit,
                 sample_seed: args.sample_seed,
                 progress: true,
             };

@@ -7,7 +7,7 @@ use std::time::Duration;
 use hearth::text::TokenizerOptions;
 use hearth_train::corpus::CorpusConfig;
 use hearth_train::experiment::Setting;
-use hearth_train::learning_curve::{self, Curve, CurveJob};
+use hearth_train::learning_curve::{self, Curve, CurveJob, Unit};
 use hearth_train::trainer::TrainConfig;
 use hearth_train::tune::{self, SearchSpace, TuneJob, TuneReport};
 use hearth_train::vocab_build::VocabConfig;
@@ -100,6 +100,7 @@ fn learning_curve_writes_table_json_plot_and_verdict() -> anyhow::Result<()> {
         options: TokenizerOptions::default(),
         setting: tiny_setting(),
         fractions: vec![1.0, 0.5],
+        unit: Unit::Utterance,
         sample_seed: 3,
         progress: false,
     };
@@ -113,7 +114,10 @@ fn learning_curve_writes_table_json_plot_and_verdict() -> anyhow::Result<()> {
     assert_eq!(json.points[0].train_examples, (json.full_train_examples as f64 * 0.5).round() as usize);
     for p in &json.points {
         assert!((0.0..=1.0).contains(&p.dev.score) && (0.0..=1.0).contains(&p.test.score), "{p:?}");
+        let natural = p.natural.as_ref().expect("the corpus has natural sets");
+        assert!((0.0..=1.0).contains(&natural.score), "{p:?}");
     }
+    assert_eq!(json.points[1].train_templates, json.full_train_templates);
     let verdict = json.verdict.expect("two shares give a verdict");
     let gain = 100.0 * (json.points[1].dev.score - json.points[0].dev.score);
     assert!((verdict.gain_points - gain).abs() < 1e-9);
@@ -124,5 +128,37 @@ fn learning_curve_writes_table_json_plot_and_verdict() -> anyhow::Result<()> {
     let png = std::fs::read(dir.join("learning-curve.png"))?;
     assert!(png.len() > 1000 && png.starts_with(b"\x89PNG"));
     std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_learning_curve_by_template_keeps_whole_templates() -> anyhow::Result<()> {
+    let job = CurveJob {
+        labels: root().join("models/labels.toml"),
+        corpus: tiny_corpus(),
+        options: TokenizerOptions::default(),
+        setting: tiny_setting(),
+        fractions: vec![0.5],
+        unit: Unit::Template,
+        sample_seed: 3,
+        progress: false,
+    };
+    let curve = learning_curve::run(&job)?;
+    let point = &curve.points[0];
+    assert_eq!(curve.unit, Unit::Template);
+    // Each intent keeps about half of its templates, and at least one.
+    let half = curve.full_train_templates as f64 / 2.0;
+    assert!(
+        (point.train_templates as f64) >= 0.9 * half && (point.train_templates as f64) <= 1.25 * half,
+        "{} of {} templates",
+        point.train_templates,
+        curve.full_train_templates
+    );
+    assert!(point.train_examples < curve.full_train_examples);
+    assert!(
+        learning_curve::markdown(&curve).contains("shares of the templates of"),
+        "{}",
+        learning_curve::markdown(&curve)
+    );
     Ok(())
 }
