@@ -286,6 +286,16 @@ struct TuneArgs {
     /// Every trial's decay of a moving average of the weights (0 is off).
     #[arg(long, default_value_t = 0.0)]
     ema: f64,
+    /// Every trial scores its slot tags with a linear-chain CRF.
+    #[arg(long)]
+    crf: bool,
+    /// Every trial stops after this many epochs without a better dev score.
+    #[arg(long, default_value_t = TrainConfig::default().patience)]
+    patience: usize,
+    /// Draw every trial; do not train the base setting as trial 1 (for a
+    /// second search beside a first, with another `--seed`).
+    #[arg(long)]
+    skip_base: bool,
 }
 
 #[derive(clap::Args)]
@@ -343,8 +353,10 @@ fn main() -> anyhow::Result<()> {
             let base = Setting {
                 config: TrainConfig {
                     max_epochs: args.epochs,
+                    patience: args.patience,
                     pool_max: args.pool_max,
                     ema: args.ema,
+                    crf: args.crf,
                     ..TrainConfig::default()
                 },
                 vocab: VocabConfig::default(),
@@ -354,6 +366,7 @@ fn main() -> anyhow::Result<()> {
                 corpus: args.data.corpus(),
                 options: args.data.options(),
                 base,
+                base_trial: !args.skip_base,
                 space: SearchSpace::default(),
                 budget: Duration::from_secs_f64(60.0 * args.budget_minutes.max(0.0)),
                 max_trials: args.trials,

@@ -82,9 +82,12 @@ pub struct TuneJob {
     pub corpus: CorpusConfig,
     /// Tokeniser options.
     pub options: TokenizerOptions,
-    /// Trial 1, and the fixed fields of every other trial (its `max_epochs` is
-    /// the reduced epoch count).
+    /// Trial 1 (when `base_trial`), and the fixed fields of every other trial
+    /// (its `max_epochs` is the reduced epoch count).
     pub base: Setting,
+    /// Train the base setting itself as trial 1; off for a second search
+    /// beside a first one, where it would only repeat it.
+    pub base_trial: bool,
     /// The values searched.
     pub space: SearchSpace,
     /// No trial starts once the time spent plus the mean trial time would pass
@@ -105,7 +108,7 @@ pub struct TuneJob {
 /// One trained and measured setting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Trial {
-    /// Run order, 1-based; trial 1 is the base setting.
+    /// Run order, 1-based; trial 1 is the base setting when the job trains it.
     pub trial: usize,
     /// Embedding width.
     pub embed: usize,
@@ -174,6 +177,9 @@ pub struct TuneReport {
     pub dev_examples: usize,
     /// Dev utterances timed per trial.
     pub latency_utterances: usize,
+    /// Whether trial 1 is the base setting.
+    #[serde(default)]
+    pub base_trial: bool,
     /// The trials, best dev score first.
     pub trials: Vec<Trial>,
     /// Best, smallest and fastest trials within one point.
@@ -183,7 +189,7 @@ pub struct TuneReport {
 /// Dev-score points within which the trade-off looks for smaller or faster trials.
 pub const TOLERANCE_POINTS: f64 = 1.0;
 
-/// Runs the search: trial 1 is `job.base`, later trials are drawn from the
+/// Runs the search: trial 1 is `job.base` (unless `job.base_trial` is off), later trials are drawn from the
 /// space (a setting already tried is drawn again, a few times at most). Stops
 /// at `max_trials`, or when the next trial would likely pass the budget.
 pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
@@ -193,7 +199,8 @@ pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
     // The length is re-estimated from the mean trial time as trials finish.
     let bar = progress_bar(job.progress, job.max_trials, "trial".into());
     let onnx = job.scratch.join("trial.onnx");
-    let mut tried: Vec<String> = Vec::new();
+    // A base that is not to be trained counts as tried, so it is never drawn.
+    let mut tried: Vec<String> = if job.base_trial { Vec::new() } else { vec![format!("{:?}", job.base)] };
     let mut trials = Vec::new();
     while trials.len() < job.max_trials {
         let elapsed = started.elapsed();
@@ -202,7 +209,7 @@ pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
         {
             break;
         }
-        let mut setting = job.base;
+        let mut setting = if job.base_trial { job.base } else { job.space.sample(&job.base, &mut rng) };
         for _ in 0..20 {
             if !tried.contains(&format!("{setting:?}")) {
                 break;
@@ -260,6 +267,7 @@ pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
         train_examples: sets.train.len(),
         dev_examples: sets.dev.len(),
         latency_utterances: job.latency_utterances,
+        base_trial: job.base_trial,
         trade_off: trade_off(&trials, TOLERANCE_POINTS),
         trials,
     })
@@ -363,8 +371,13 @@ pub fn markdown(report: &TuneReport) -> String {
         out,
         "Dev scores are percentages averaged over languages; dev score = mean of intent accuracy and slot F1. \
          Sizes: f32 ONNX is the exported file; int8 est. = parameters + the file's non-weight bytes (not measured). \
-         p50 = median tract forward time on {} dev utterances, tokenisation excluded. Trial 1 is the base setting.\n",
-        report.latency_utterances
+         p50 = median tract forward time on {} dev utterances, tokenisation excluded. {}\n",
+        report.latency_utterances,
+        if report.base_trial {
+            "Trial 1 is the base setting."
+        } else {
+            "Every trial is drawn; the base setting is not among them."
+        }
     );
     let _ = writeln!(out, "{HEADER}");
     for (i, t) in report.trials.iter().enumerate() {

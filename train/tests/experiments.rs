@@ -51,6 +51,7 @@ fn tune_writes_a_ranked_table_and_json() -> anyhow::Result<()> {
         corpus: tiny_corpus(),
         options: TokenizerOptions::default(),
         base: tiny_setting(),
+        base_trial: true,
         space,
         budget: Duration::from_secs(600),
         max_trials: 2,
@@ -87,6 +88,45 @@ fn tune_writes_a_ranked_table_and_json() -> anyhow::Result<()> {
     assert_eq!(rows.len(), 2, "{md}");
     assert!(rows[0].starts_with(&format!("| 1 | {} |", json.trials[0].trial)), "{md}");
     assert!(md.contains("## Trade-off") && md.contains("Best dev score: trial"), "{md}");
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_search_without_its_base_trial_only_draws() -> anyhow::Result<()> {
+    let dir = temp_dir("tune-drawn");
+    // The space holds the base's own values and one other per field, so a
+    // draw equals the base only by chance, and such a draw must be redrawn.
+    let space = SearchSpace {
+        embed: vec![8, 12],
+        hidden: vec![8, 12],
+        layers: vec![1],
+        dropout: vec![0.2],
+        lr: vec![3e-3],
+        vocab_words: vec![300],
+        min_count: vec![VocabConfig::default().min_count],
+    };
+    let job = TuneJob {
+        labels: root().join("models/labels.toml"),
+        corpus: tiny_corpus(),
+        options: TokenizerOptions::default(),
+        base: tiny_setting(),
+        base_trial: false,
+        space,
+        budget: Duration::from_secs(600),
+        max_trials: 3,
+        seed: 5,
+        latency_utterances: 10,
+        scratch: dir.clone(),
+        progress: false,
+    };
+    let report = tune::run(&job)?;
+    assert_eq!(report.trials.len(), 3);
+    assert!(!report.base_trial);
+    for t in &report.trials {
+        assert_ne!((t.embed, t.hidden), (8, 8), "the base setting was trained: {t:?}");
+    }
+    assert!(tune::markdown(&report).contains("the base setting is not among them"));
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
