@@ -62,6 +62,11 @@ pub struct CurveJob {
     pub fractions: Vec<f64>,
     /// What a share counts.
     pub unit: Unit,
+    /// Give every share the optimiser steps of the full set: a share holding
+    /// `s` of the training utterances gets `1/s` times the epochs and the
+    /// patience. Without it a small share also trains for fewer steps, and
+    /// the curve mixes the worth of data with the length of training.
+    pub equal_steps: bool,
     /// Seed of the order in which training utterances are kept.
     pub sample_seed: u64,
     /// Show progress on standard error.
@@ -82,6 +87,9 @@ pub struct CurvePoint {
     pub vocab_size: usize,
     /// Epoch kept, 1-based.
     pub best_epoch: usize,
+    /// Most epochs this share could train.
+    #[serde(default)]
+    pub max_epochs: usize,
     /// Dev scores, mean over languages.
     pub dev: LangMean,
     /// Template-test scores, mean over languages.
@@ -118,6 +126,9 @@ pub struct Curve {
     /// What a share counts.
     #[serde(default)]
     pub unit: Unit,
+    /// Whether every share had the optimiser steps of the full set.
+    #[serde(default)]
+    pub equal_steps: bool,
     /// The full training set size.
     pub full_train_examples: usize,
     /// Distinct templates in the full training set.
@@ -196,13 +207,19 @@ pub fn run(job: &CurveJob) -> anyhow::Result<Curve> {
             Unit::Utterance => subsample(&sets.train, fraction, job.sample_seed),
             Unit::Template => subsample_templates(&sets.train, fraction, job.sample_seed)?,
         };
-        let fitted = fit(&train_set, &sets.dev, &sets.labels, &job.setting, job.options)?;
+        let setting = if job.equal_steps {
+            share_setting(&job.setting, train_set.len() as f64 / sets.train.len().max(1) as f64)
+        } else {
+            job.setting
+        };
+        let fitted = fit(&train_set, &sets.dev, &sets.labels, &setting, job.options)?;
         let point = CurvePoint {
             fraction,
             train_examples: train_set.len(),
             train_templates: template_count(&train_set),
             vocab_size: fitted.tokenizer.vocab().len(),
             best_epoch: fitted.best_epoch,
+            max_epochs: setting.config.max_epochs,
             dev: lang_mean(&fitted, &sets.dev, &sets.labels)?,
             test: lang_mean(&fitted, &sets.test, &sets.labels)?,
             natural: if sets.natural.is_empty() {
@@ -223,11 +240,23 @@ pub fn run(job: &CurveJob) -> anyhow::Result<Curve> {
         config: job.setting.config,
         vocab_words: job.setting.vocab.max_words,
         unit: job.unit,
+        equal_steps: job.equal_steps,
         full_train_examples: sets.train.len(),
         full_train_templates: template_count(&sets.train),
         verdict: verdict(&points),
         points,
     })
+}
+
+/// `setting` for a training set holding `share` of the full one's utterances,
+/// with the epochs and the patience scaled by `1/share` (rounded, at least
+/// the full set's), so that it trains for as many optimiser steps.
+pub fn share_setting(setting: &Setting, share: f64) -> Setting {
+    let mut scaled = *setting;
+    let scale = |n: usize| ((n as f64 / share.clamp(1e-6, 1.0)).round() as usize).max(n);
+    scaled.config.max_epochs = scale(setting.config.max_epochs);
+    scaled.config.patience = scale(setting.config.patience);
+    scaled
 }
 
 /// Judges the last step of `points` (sorted by share) by its dev score gain.
@@ -247,7 +276,7 @@ pub fn verdict(points: &[CurvePoint]) -> Option<Verdict> {
     Some(Verdict { from: before.fraction, to: last.fraction, gain_points, more_data_helps, text })
 }
 
-const HEADER: &str = "| share | train templates | train utterances | vocab | best epoch | dev intent acc | dev slot F1 \
+const HEADER: &str = "| share | train templates | train utterances | vocab | best epoch of most | dev intent acc | dev slot F1 \
 | dev score | test intent acc | test slot F1 | test score | natural intent acc | natural slot F1 | train s |\n\
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
@@ -255,12 +284,13 @@ fn row(p: &CurvePoint) -> String {
     let natural =
         |get: fn(&LangMean) -> f64| p.natural.as_ref().map_or("-".into(), |m| format!("{:.2}", 100.0 * get(m)));
     format!(
-        "| {:.0}% | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} | {:.0} |",
+        "| {:.0}% | {} | {} | {} | {} of {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} | {:.0} |",
         100.0 * p.fraction,
         p.train_templates,
         p.train_examples,
         p.vocab_size,
         p.best_epoch,
+        p.max_epochs,
         100.0 * p.dev.intent_accuracy,
         100.0 * p.dev.slot_f1,
         100.0 * p.dev.score,
@@ -280,8 +310,8 @@ pub fn markdown(curve: &Curve) -> String {
     let _ = writeln!(
         out,
         "Embedding {}, BiLSTM {}x{}, dropout {}, lr {}, at most {} epochs, vocabulary at most {} words, seed {}; \
-         shares of the {} of {} training utterances from {} templates. Scores are percentages averaged over \
-         languages; test is the held-out template set, natural the hand-written sets.\n",
+         shares of the training {} ({} utterances from {} templates in all){}. Scores are percentages averaged \
+         over languages; test is the held-out template set, natural the hand-written sets.\n",
         c.embed,
         c.layers,
         c.hidden,
@@ -292,7 +322,8 @@ pub fn markdown(curve: &Curve) -> String {
         c.seed,
         curve.unit.noun(),
         curve.full_train_examples,
-        curve.full_train_templates
+        curve.full_train_templates,
+        if curve.equal_steps { "; every share trains for the full set's optimiser steps" } else { "" }
     );
     let _ = writeln!(out, "{HEADER}");
     for p in &curve.points {
@@ -344,6 +375,7 @@ mod tests {
             train_templates: 2,
             vocab_size: 10,
             best_epoch: 1,
+            max_epochs: 1,
             dev: m,
             test: m,
             natural: None,
@@ -421,5 +453,19 @@ mod tests {
         assert!(err.contains("example 2") && err.contains("no template id"), "{err}");
         let err = subsample_templates(&[example("en-a-0", 0)], 0.5, 1).unwrap_err().to_string();
         assert!(err.contains("en-a-0"), "{err}");
+    }
+
+    #[test]
+    fn equal_steps_scale_epochs_and_patience_by_the_inverse_share() {
+        let base = Setting {
+            config: crate::trainer::TrainConfig { max_epochs: 16, patience: 5, ..Default::default() },
+            vocab: crate::vocab_build::VocabConfig::default(),
+        };
+        let quarter = share_setting(&base, 0.25);
+        assert_eq!((quarter.config.max_epochs, quarter.config.patience), (64, 20));
+        let most = share_setting(&base, 0.97);
+        assert_eq!((most.config.max_epochs, most.config.patience), (16, 5));
+        let whole = share_setting(&base, 1.0);
+        assert_eq!((whole.config.max_epochs, whole.config.patience), (16, 5));
     }
 }

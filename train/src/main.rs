@@ -317,6 +317,10 @@ struct CurveArgs {
     /// templates (more phrasings; each intent keeps its first template).
     #[arg(long, value_enum, default_value_t = Unit::Utterance)]
     unit: Unit,
+    /// Give every share the optimiser steps of the full set (epochs and
+    /// patience times 1/share), so that a small share is not also trained less.
+    #[arg(long)]
+    equal_steps: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -390,6 +394,7 @@ fn main() -> anyhow::Result<()> {
                 setting: args.model.setting(),
                 fractions: args.fractions,
                 unit: args.unit,
+                equal_steps: args.equal_steps,
                 sample_seed: args.sample_seed,
                 progress: true,
             };

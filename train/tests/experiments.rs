@@ -7,7 +7,7 @@ use std::time::Duration;
 use hearth::text::TokenizerOptions;
 use hearth_train::corpus::CorpusConfig;
 use hearth_train::experiment::Setting;
-use hearth_train::learning_curve::{self, Curve, CurveJob, Unit};
+use hearth_train::learning_curve::{self, Curve, CurveJob, Unit, share_setting};
 use hearth_train::trainer::TrainConfig;
 use hearth_train::tune::{self, SearchSpace, TuneJob, TuneReport};
 use hearth_train::vocab_build::VocabConfig;
@@ -141,6 +141,7 @@ fn learning_curve_writes_table_json_plot_and_verdict() -> anyhow::Result<()> {
         setting: tiny_setting(),
         fractions: vec![1.0, 0.5],
         unit: Unit::Utterance,
+        equal_steps: false,
         sample_seed: 3,
         progress: false,
     };
@@ -180,6 +181,7 @@ fn a_learning_curve_by_template_keeps_whole_templates() -> anyhow::Result<()> {
         setting: tiny_setting(),
         fractions: vec![0.5],
         unit: Unit::Template,
+        equal_steps: true,
         sample_seed: 3,
         progress: false,
     };
@@ -195,8 +197,14 @@ fn a_learning_curve_by_template_keeps_whole_templates() -> anyhow::Result<()> {
         curve.full_train_templates
     );
     assert!(point.train_examples < curve.full_train_examples);
+    // Equal steps: about half the utterances train for twice the epochs.
+    assert_eq!(
+        point.max_epochs,
+        share_setting(&job.setting, point.train_examples as f64 / curve.full_train_examples as f64).config.max_epochs
+    );
+    assert!(point.max_epochs > job.setting.config.max_epochs, "{point:?}");
     assert!(
-        learning_curve::markdown(&curve).contains("shares of the templates of"),
+        learning_curve::markdown(&curve).contains("shares of the training templates"),
         "{}",
         learning_curve::markdown(&curve)
     );
