@@ -69,6 +69,20 @@ impl Chat {
         self.next_line(Duration::from_secs(20)).unwrap_or_else(|| panic!("no reply to {text:?}"))
     }
 
+    /// Asks `text` again and again (every 100 ms) until the reply contains
+    /// `want`, for at most `within`: for news that has to travel through the
+    /// broker first. `text` must be a question that changes nothing.
+    fn ask_until(&mut self, text: &str, want: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let reply = self.say(text);
+            if reply.contains(want) || Instant::now() >= deadline {
+                return reply;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn next_line(&self, within: Duration) -> Option<String> {
         self.lines.recv_timeout(within).ok()
     }
@@ -125,8 +139,7 @@ fn english_conversation_survives_a_broker_restart() {
 
     // Real state: the door was opened by hand, the bedroom reads 18.5 °C.
     sim.set_by_hand("Garage Door", json!({"state": "OPEN"}));
-    std::thread::sleep(Duration::from_millis(300));
-    check(&chat.say("is the garage door open?"), "Yes.");
+    check(&chat.ask_until("is the garage door open?", "Yes.", Duration::from_secs(10)), "Yes.");
     check(&chat.say("how warm is the bedroom?"), "18.5 °C");
     // A device only the broker knows, placed in the kitchen by its name.
     check(&chat.say("turn on the kitchen ceiling"), "Turned on");
@@ -136,9 +149,12 @@ fn english_conversation_survives_a_broker_restart() {
 
     // The broker goes away mid-conversation: the command waits, and goes out when it is back.
     broker.stop();
-    std::thread::sleep(Duration::from_millis(300));
+    // Once hearth has noticed, the state it reports is second-hand.
+    check(
+        &chat.ask_until("is the floor lamp on?", "the last I heard", Duration::from_secs(10)),
+        "the last I heard, it was on",
+    );
     check(&chat.say("turn off the floor lamp"), "I can't reach the MQTT broker right now");
-    check(&chat.say("is the floor lamp on?"), "the last I heard, it was on");
     broker.resume();
     chat.announcement(
         "The broker is back and the command went out: the floor lamp is now off",
@@ -229,8 +245,13 @@ fn a_queued_command_expires_and_is_never_sent_late() {
     assert!(backend.next_poll_in().is_none());
 
     broker.resume();
-    std::thread::sleep(Duration::from_secs(1));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while backend.freshness(&home, lamp) != Freshness::Live && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert_eq!(backend.freshness(&home, lamp), Freshness::Live);
+    // Time for a late command to show up at the lamp, were one sent.
+    std::thread::sleep(Duration::from_millis(300));
     let told = sim.devices.lock().unwrap().commands.len();
     assert_eq!(told, 1, "only the first command reached the lamp");
     sim.wait_for("Living Room Lamp", "state", json!("ON"));
@@ -253,6 +274,7 @@ fn home_assistant_discovery_through_the_broker() {
         "bri_cmd_t": "~/brightness/set", "bri_scl": 100, "dev": {"name": "Hall strip", "sa": "Kitchen"}
     });
     let responder = client.clone();
+    let (announced, on_broker) = channel();
     std::thread::spawn(move || {
         for event in connection.iter() {
             match event {
@@ -260,6 +282,10 @@ fn home_assistant_discovery_through_the_broker() {
                     let topic = "homeassistant/light/hall_strip/config";
                     let _ = responder.publish(topic, QoS::AtLeastOnce, true, config.to_string());
                     let _ = responder.subscribe("hall/strip/#", QoS::AtLeastOnce);
+                }
+                // The broker holds the retained config: hearth may connect.
+                Ok(Event::Incoming(Packet::PubAck(_))) => {
+                    let _ = announced.send(());
                 }
                 Ok(Event::Incoming(Packet::Publish(p))) if p.topic == "hall/strip/set" => {
                     let _ = responder.try_publish("hall/strip/state", QoS::AtLeastOnce, false, p.payload.to_vec());
@@ -269,7 +295,7 @@ fn home_assistant_discovery_through_the_broker() {
             }
         }
     });
-    std::thread::sleep(Duration::from_millis(300));
+    on_broker.recv_timeout(Duration::from_secs(10)).expect("the broker took the discovery config");
     let mut config = MqttConfig::new(broker.url().parse().unwrap());
     config.confirm_timeout = Duration::from_secs(2);
     let mut backend = MqttBackend::connect(config).unwrap();
