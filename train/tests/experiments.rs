@@ -34,6 +34,39 @@ fn tiny_setting() -> Setting {
     }
 }
 
+/// A search over `space` on the tiny corpus, its scratch files in `dir`.
+fn tiny_search(space: SearchSpace, base_trial: bool, max_trials: usize, dir: &Path) -> TuneJob {
+    TuneJob {
+        labels: root().join("models/labels.toml"),
+        corpus: tiny_corpus(),
+        options: TokenizerOptions::default(),
+        base: tiny_setting(),
+        base_trial,
+        space,
+        budget: Duration::from_secs(600),
+        max_trials,
+        seed: 5,
+        latency_utterances: 20,
+        scratch: dir.to_path_buf(),
+        progress: false,
+    }
+}
+
+/// A learning curve of the tiny setting on the tiny corpus.
+fn tiny_curve(fractions: Vec<f64>, unit: Unit, equal_steps: bool) -> CurveJob {
+    CurveJob {
+        labels: root().join("models/labels.toml"),
+        corpus: tiny_corpus(),
+        options: TokenizerOptions::default(),
+        setting: tiny_setting(),
+        fractions,
+        unit,
+        equal_steps,
+        sample_seed: 3,
+        progress: false,
+    }
+}
+
 #[test]
 fn tune_writes_a_ranked_table_and_json() -> anyhow::Result<()> {
     let dir = temp_dir("tune");
@@ -46,20 +79,7 @@ fn tune_writes_a_ranked_table_and_json() -> anyhow::Result<()> {
         vocab_words: vec![100, 300],
         min_count: vec![1, 3],
     };
-    let job = TuneJob {
-        labels: root().join("models/labels.toml"),
-        corpus: tiny_corpus(),
-        options: TokenizerOptions::default(),
-        base: tiny_setting(),
-        base_trial: true,
-        space,
-        budget: Duration::from_secs(600),
-        max_trials: 2,
-        seed: 5,
-        latency_utterances: 20,
-        scratch: dir.clone(),
-        progress: false,
-    };
+    let job = tiny_search(space, true, 2, &dir);
     let report = tune::run(&job)?;
     tune::write(&report, &dir)?;
 
@@ -106,20 +126,7 @@ fn a_search_without_its_base_trial_only_draws() -> anyhow::Result<()> {
         vocab_words: vec![300],
         min_count: vec![VocabConfig::default().min_count],
     };
-    let job = TuneJob {
-        labels: root().join("models/labels.toml"),
-        corpus: tiny_corpus(),
-        options: TokenizerOptions::default(),
-        base: tiny_setting(),
-        base_trial: false,
-        space,
-        budget: Duration::from_secs(600),
-        max_trials: 3,
-        seed: 5,
-        latency_utterances: 10,
-        scratch: dir.clone(),
-        progress: false,
-    };
+    let job = tiny_search(space, false, 3, &dir);
     let report = tune::run(&job)?;
     assert_eq!(report.trials.len(), 3);
     assert!(!report.base_trial);
@@ -134,17 +141,7 @@ fn a_search_without_its_base_trial_only_draws() -> anyhow::Result<()> {
 #[test]
 fn learning_curve_writes_table_json_plot_and_verdict() -> anyhow::Result<()> {
     let dir = temp_dir("curve");
-    let job = CurveJob {
-        labels: root().join("models/labels.toml"),
-        corpus: tiny_corpus(),
-        options: TokenizerOptions::default(),
-        setting: tiny_setting(),
-        fractions: vec![1.0, 0.5],
-        unit: Unit::Utterance,
-        equal_steps: false,
-        sample_seed: 3,
-        progress: false,
-    };
+    let job = tiny_curve(vec![1.0, 0.5], Unit::Utterance, false);
     let curve = learning_curve::run(&job)?;
     learning_curve::write(&curve, &dir)?;
 
@@ -174,17 +171,7 @@ fn learning_curve_writes_table_json_plot_and_verdict() -> anyhow::Result<()> {
 
 #[test]
 fn a_learning_curve_by_template_keeps_whole_templates() -> anyhow::Result<()> {
-    let job = CurveJob {
-        labels: root().join("models/labels.toml"),
-        corpus: tiny_corpus(),
-        options: TokenizerOptions::default(),
-        setting: tiny_setting(),
-        fractions: vec![0.5],
-        unit: Unit::Template,
-        equal_steps: true,
-        sample_seed: 3,
-        progress: false,
-    };
+    let job = tiny_curve(vec![0.5], Unit::Template, true);
     let curve = learning_curve::run(&job)?;
     let point = &curve.points[0];
     assert_eq!(curve.unit, Unit::Template);
