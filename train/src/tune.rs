@@ -189,8 +189,9 @@ pub struct TuneReport {
 /// Dev-score points within which the trade-off looks for smaller or faster trials.
 pub const TOLERANCE_POINTS: f64 = 1.0;
 
-/// Runs the search: trial 1 is `job.base` (unless `job.base_trial` is off), later trials are drawn from the
-/// space (a setting already tried is drawn again, a few times at most). Stops
+/// Runs the search: trial 1 is `job.base` (unless `job.base_trial` is off),
+/// later trials are drawn from the space (a setting already tried is drawn
+/// again, a few times at most). Stops
 /// at `max_trials`, or when the next trial would likely pass the budget.
 pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
     let started = Instant::now();
@@ -199,7 +200,8 @@ pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
     // The length is re-estimated from the mean trial time as trials finish.
     let bar = progress_bar(job.progress, job.max_trials, "trial".into());
     let onnx = job.scratch.join("trial.onnx");
-    // A base that is not to be trained counts as tried, so it is never drawn.
+    // A base that is not to be trained counts as tried: the loop below
+    // draws in its place.
     let mut tried: Vec<String> = if job.base_trial { Vec::new() } else { vec![format!("{:?}", job.base)] };
     let mut trials = Vec::new();
     while trials.len() < job.max_trials {
@@ -209,7 +211,7 @@ pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
         {
             break;
         }
-        let mut setting = if job.base_trial { job.base } else { job.space.sample(&job.base, &mut rng) };
+        let mut setting = job.base;
         for _ in 0..20 {
             if !tried.contains(&format!("{setting:?}")) {
                 break;
