@@ -38,6 +38,17 @@ const OUT_OF_SCOPE_SCENARIOS: [&str; 6] = ["email", "social", "takeaway", "trans
 /// The most out-of-scope examples taken, so that they do not swamp the rest.
 const MAX_OUT_OF_SCOPE: usize = 1500;
 
+/// Words that make a MASSIVE play request one to move in or repeat the queue
+/// ("next song", "skip to the next one", "replay the song"): hearth has
+/// media_next and media_previous for those, and MASSIVE files them under
+/// play_music, so they are left out rather than taught as plain play.
+const QUEUE_WORDS: [&str; 6] = ["next", "skip", "previous", "replay", "again", "last"];
+
+/// True if a MASSIVE play request moves in or repeats the queue.
+fn moves_in_queue(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|word| QUEUE_WORDS.contains(&word.to_lowercase().as_str()))
+}
+
 /// MASSIVE en-US examples of `split` (`train`, `dev` or `test`) mapped to
 /// hearth intents, without slots. `root` is the folder of the public data sets.
 pub fn massive_intents(root: &Path, split: &str) -> anyhow::Result<Vec<Example>> {
@@ -61,6 +72,9 @@ pub fn massive_intents(root: &Path, split: &str) -> anyhow::Result<Vec<Example>>
             .map(|(_, to)| *to)
             .or_else(|| OUT_OF_SCOPE_SCENARIOS.contains(&scenario.as_str()).then_some("out_of_scope"));
         let Some(intent) = mapped else { continue };
+        if intent == "media_play" && moves_in_queue(&example.text) {
+            continue;
+        }
         if intent == "out_of_scope" {
             if n_out_of_scope == MAX_OUT_OF_SCOPE {
                 continue;
@@ -76,4 +90,18 @@ pub fn massive_intents(root: &Path, split: &str) -> anyhow::Result<Vec<Example>>
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_moves_are_told_from_plain_plays() {
+        assert!(moves_in_queue("please play the next song"));
+        assert!(moves_in_queue("Skip this one"));
+        assert!(moves_in_queue("replay the song"));
+        assert!(!moves_in_queue("play some jazz"));
+        assert!(!moves_in_queue("play nextdoor radio"), "whole words only");
+    }
 }

@@ -87,7 +87,7 @@ pub struct CorpusConfig {
 impl CorpusConfig {
     /// The configuration of the shipped corpus.
     pub fn new(source: PathBuf) -> Self {
-        CorpusConfig { source, seed: 2024, core_per_intent: 680, other_per_intent: 400, noise: Noise::default() }
+        CorpusConfig { source, seed: 2024, core_per_intent: 1020, other_per_intent: 600, noise: Noise::default() }
     }
 }
 
