@@ -278,15 +278,20 @@ pub fn run(job: &TuneJob) -> anyhow::Result<TuneReport> {
 /// Sorts trials by dev score, best first; ties go to fewer parameters, then
 /// to the earlier trial.
 pub fn rank(trials: &mut [Trial]) {
-    trials.sort_by(|a, b| {
-        b.dev_score.total_cmp(&a.dev_score).then(a.parameters.cmp(&b.parameters)).then(a.trial.cmp(&b.trial))
-    });
+    trials.sort_by(rank_order);
 }
 
-/// The best trial, and the smallest and the fastest trials whose dev score is
-/// at most `tolerance_points` (percent) below it; `None` without trials.
+/// The order of [`rank`]: higher dev score, then fewer parameters, then the
+/// earlier trial.
+fn rank_order(a: &Trial, b: &Trial) -> std::cmp::Ordering {
+    b.dev_score.total_cmp(&a.dev_score).then(a.parameters.cmp(&b.parameters)).then(a.trial.cmp(&b.trial))
+}
+
+/// The best trial (the first of [`rank`]'s order, so ties go the same way),
+/// and the smallest and the fastest trials whose dev score is at most
+/// `tolerance_points` (percent) below it; `None` without trials.
 pub fn trade_off(trials: &[Trial], tolerance_points: f64) -> Option<TradeOff> {
-    let best = trials.iter().max_by(|a, b| a.dev_score.total_cmp(&b.dev_score))?;
+    let best = trials.iter().min_by(|a, b| rank_order(a, b))?;
     let close: Vec<&Trial> =
         trials.iter().filter(|t| 100.0 * (best.dev_score - t.dev_score) <= tolerance_points + 1e-9).collect();
     let smallest = close.iter().min_by_key(|t| (t.parameters, t.trial))?;
@@ -437,6 +442,16 @@ mod tests {
         let t = trade_off(&trials, 1.0).unwrap();
         assert_eq!((t.best, t.smallest, t.fastest), (2, 3, 5));
         assert_eq!(trade_off(&[], 1.0), None);
+    }
+
+    #[test]
+    fn a_tie_names_the_same_best_trial_as_the_ranking() {
+        let mut trials = vec![trial(1, 0.5, 9000, 0.2), trial(2, 0.5, 3000, 0.4), trial(3, 0.5, 3000, 0.1)];
+        let unranked = trade_off(&trials, 1.0).unwrap();
+        rank(&mut trials);
+        assert_eq!(trials.iter().map(|t| t.trial).collect::<Vec<_>>(), [2, 3, 1]);
+        assert_eq!(unranked.best, 2);
+        assert_eq!(trade_off(&trials, 1.0).unwrap().best, 2);
     }
 
     #[test]
