@@ -132,10 +132,14 @@ impl Assistant {
                 op = usual;
             }
         }
-        // Targets, trying sibling operations when the devices meant cannot do this one.
+        // Targets. When the devices meant cannot do this operation, other ones
+        // are tried: first the setting whose value the line carries (a lamp
+        // "调到百分之五十" that the model read as a play request), then the
+        // operation's siblings.
         let mut selection = select(&self.home, &mentioned, &|d| op.accepts(d), op.area_default());
         if selection.devices.is_empty() && !selection.incapable.is_empty() {
-            for &other in op.siblings() {
+            let carried = parse.slots.iter().find_map(|s| Op::for_setting(&s.label)).filter(|&o| o != op);
+            for other in carried.into_iter().chain(op.siblings().iter().copied()) {
                 let retry = select(&self.home, &mentioned, &|d| other.accepts(d), other.area_default());
                 if !retry.devices.is_empty() {
                     (op, selection) = (other, retry);

@@ -290,14 +290,18 @@ impl Assistant {
                 && matches!(parse.slots.as_slice(), [only] if matches!(only.label.as_str(), "list_item" | "media_query")
                     && crate::home::canonical(&only.value) == canon);
         // A list or play request that none of the request's words back is a
-        // guess: with no slot at all, or, when a device verb leads the line,
-        // even with one ("打开宇宙飞船" read as playing a title "宇宙飞船").
-        // A scene reading is a guess too when no word asks for a scene and
-        // the name is a small part of the line ("lazy" in a pangram).
+        // guess (`rules::unbacked_request`). A scene reading is a guess too
+        // when no word asks for a scene and the name is a small part of the
+        // line ("lazy" in a pangram).
         let unsupported = mentioned.is_empty()
-            && ((parse.slots.is_empty() || verb.is_some()) && rules::unsupported_guess(&parse.intent, &canon)
-                || parse.intent == "scene_activate"
-                    && parse.slots.iter().any(|s| s.label == "scene" && rules::unsupported_scene(&s.value, &canon)));
+            && (rules::unbacked_request(
+                &parse.intent,
+                &canon,
+                !parse.slots.is_empty(),
+                verb.is_some(),
+                parse.confidence,
+            ) || parse.intent == "scene_activate"
+                && parse.slots.iter().any(|s| s.label == "scene" && rules::unsupported_scene(&s.value, &canon)));
         // An unsure device command naming a device the home lacks still gets "I don't know X".
         let unknown_device = device_op.is_some() && mentioned.unknown.is_some() && !bare_unknown;
         // So does a device verb with an object the home lacks, when the model

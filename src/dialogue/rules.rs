@@ -179,6 +179,19 @@ pub fn unsupported_guess(intent: &str, canon: &str) -> bool {
     !words.iter().any(|w| canon.contains(w))
 }
 
+/// Below this confidence the model weighed other readings more than its
+/// pick together.
+pub const EVEN_ODDS: f32 = 0.5;
+
+/// Whether a list or play reading is a guess to drop: no word such a request
+/// uses backs it ([`unsupported_guess`]), and the model found nothing for it
+/// (`found_slot` false), or a device verb leads the line (`device_verb`:
+/// "打开宇宙飞船" read as playing a title), or the model was less than even
+/// sure ("the quick brown fox" of a pangram read as a title at 0.39).
+pub fn unbacked_request(intent: &str, canon: &str, found_slot: bool, device_verb: bool, confidence: f32) -> bool {
+    (!found_slot || device_verb || confidence < EVEN_ODDS) && unsupported_guess(intent, canon)
+}
+
 /// Words that ask for a scene or mode.
 const SCENE_WORDS: &[&str] = &[
     "scene",
@@ -298,5 +311,22 @@ mod tests {
         assert!(asks_reply_length("be more chatty"));
         assert!(asks_reply_length("说话简短一点"));
         assert!(!asks_reply_length("turn on the short lamp"));
+    }
+
+    #[test]
+    fn unbacked_requests() {
+        let pangram = "the quick brown fox jumps over the lazy dog";
+        // A title found, but the model was less than even sure and no word asks to play.
+        assert!(unbacked_request("media_play", pangram, true, false, 0.39));
+        // The same reading held with confidence stands.
+        assert!(!unbacked_request("media_play", pangram, true, false, 0.9));
+        // Nothing found, or a device verb leading the line: a guess however sure.
+        assert!(unbacked_request("media_play", "香蕉", false, false, 0.99));
+        assert!(unbacked_request("media_play", "打开宇宙飞船", true, true, 0.99));
+        // A word of the request backs it, however unsure.
+        assert!(!unbacked_request("media_play", "play the quick brown fox", true, false, 0.39));
+        assert!(!unbacked_request("list_add", "add eggs", true, false, 0.2));
+        // Other intents are never this kind of guess.
+        assert!(!unbacked_request("turn_on", pangram, true, false, 0.1));
     }
 }
