@@ -138,7 +138,7 @@ impl Assistant {
         // operation's siblings.
         let mut selection = select(&self.home, &mentioned, &|d| op.accepts(d), op.area_default());
         if selection.devices.is_empty() && !selection.incapable.is_empty() {
-            let carried = parse.slots.iter().find_map(|s| Op::for_setting(&s.label)).filter(|&o| o != op);
+            let carried = op.carried_setting(parse.slots.iter().map(|s| s.label.as_str()));
             for other in carried.into_iter().chain(op.siblings().iter().copied()) {
                 let retry = select(&self.home, &mentioned, &|d| other.accepts(d), other.area_default());
                 if !retry.devices.is_empty() {

@@ -130,6 +130,14 @@ impl Op {
         }
     }
 
+    /// The setting whose value a line carries (the first slot labelled
+    /// `brightness`, `color`, `position`, `temperature` or `volume`), when it is
+    /// not `self`: what to try first when the devices meant cannot do `self`
+    /// ("把小月调到百分之五十" read as a play request, 小月 a lamp).
+    pub fn carried_setting<'a>(self, slot_labels: impl IntoIterator<Item = &'a str>) -> Option<Op> {
+        slot_labels.into_iter().find_map(Op::for_setting).filter(|&o| o != self)
+    }
+
     /// The operation of a profile setting name.
     pub fn for_setting(setting: &str) -> Option<Op> {
         Some(match setting {
@@ -218,5 +226,18 @@ impl Op {
             (Op::VacuumDock, _) => Command::Dock,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Op;
+
+    #[test]
+    fn a_carried_setting_is_another_operation() {
+        assert_eq!(Op::MediaPlay.carried_setting(["device", "brightness"]), Some(Op::SetBrightness));
+        assert_eq!(Op::TurnOn.carried_setting(["area", "position"]), Some(Op::SetPosition));
+        assert_eq!(Op::VolumeSet.carried_setting(["device", "volume"]), None);
+        assert_eq!(Op::TurnOn.carried_setting(["device", "area"]), None);
     }
 }

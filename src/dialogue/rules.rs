@@ -179,8 +179,8 @@ pub fn unsupported_guess(intent: &str, canon: &str) -> bool {
     !words.iter().any(|w| canon.contains(w))
 }
 
-/// Below this confidence the model weighed other readings more than its
-/// pick together.
+/// Below this confidence the model put more weight on all other readings
+/// together than on its pick.
 pub const EVEN_ODDS: f32 = 0.5;
 
 /// Whether a list or play reading is a guess to drop: no word such a request
