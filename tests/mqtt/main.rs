@@ -224,13 +224,23 @@ fn a_queued_command_expires_and_is_never_sent_late() {
     config.confirm_timeout = Duration::from_secs(2);
     config.queue_ttl = Duration::from_millis(500);
     config.backoff_max = Duration::from_millis(200);
+    // In-process backends of parallel tests must not share a client id.
+    config.client_id = format!("hearth-expiry-{}", std::process::id());
     let mut backend = MqttBackend::connect(config).unwrap();
     let mut home = Home::load(&root().join("tests/mqtt/home.toml")).unwrap();
     backend.sync(&mut home);
     let lamp = home.device_index("living_room.floor_lamp").unwrap();
+    // `connect` returns early when its first attempt fails; the first
+    // command needs the link up and the lamp heard.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while backend.freshness(&home, lamp) != Freshness::Live && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        backend.sync(&mut home);
+    }
+    assert_eq!(backend.freshness(&home, lamp), Freshness::Live, "{:?}", backend.take_log());
     let asker = Asker { user: "ana", lang: Lang::En };
     let on = [Order { device: lamp, command: DeviceCommand::TurnOn }];
-    assert_eq!(backend.execute(&home, &on, asker), [Outcome::Done]);
+    assert_eq!(backend.execute(&home, &on, asker), [Outcome::Done], "{:?}", backend.take_log());
 
     broker.stop();
     std::thread::sleep(Duration::from_millis(300));
@@ -298,6 +308,7 @@ fn home_assistant_discovery_through_the_broker() {
     on_broker.recv_timeout(Duration::from_secs(10)).expect("the broker took the discovery config");
     let mut config = MqttConfig::new(broker.url().parse().unwrap());
     config.confirm_timeout = Duration::from_secs(2);
+    config.client_id = format!("hearth-discovery-{}", std::process::id());
     let mut backend = MqttBackend::connect(config).unwrap();
     let mut home = Home::load(&root().join("tests/mqtt/home.toml")).unwrap();
     backend.sync(&mut home);
@@ -306,6 +317,6 @@ fn home_assistant_discovery_through_the_broker() {
     assert_eq!(home.devices[strip].area, home.area_named("kitchen"));
     let asker = Asker { user: "ana", lang: Lang::En };
     let on = [Order { device: strip, command: DeviceCommand::TurnOn }];
-    assert_eq!(backend.execute(&home, &on, asker), [Outcome::Done]);
+    assert_eq!(backend.execute(&home, &on, asker), [Outcome::Done], "{:?}", backend.take_log());
     drop(client);
 }
