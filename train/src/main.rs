@@ -56,6 +56,11 @@ enum Command {
         /// Write every utterance with a wrong intent or wrong slots here.
         #[arg(long)]
         errors: Option<PathBuf>,
+        /// Training data (JSONL, repeatable): also score apart the utterances
+        /// whose wording outside the slots has a word (or Chinese character)
+        /// that these files never use.
+        #[arg(long)]
+        seen: Vec<PathBuf>,
         /// JSONL files in the shared format.
         #[arg(required = true)]
         data: Vec<PathBuf>,
@@ -404,10 +409,16 @@ fn main() -> anyhow::Result<()> {
             println!("written to {}", args.out.display());
             Ok(())
         }
-        Command::Eval { model, onnx, json, errors, data } => {
+        Command::Eval { model, onnx, json, errors, seen, data } => {
             let mut error_lines = Vec::new();
-            let results =
-                hearth_train::evaluate::evaluate_files(&model, onnx.as_deref(), &data, Some(&mut error_lines))?;
+            let seen = if seen.is_empty() { None } else { Some(hearth_train::evaluate::Seen::from_files(&seen)?) };
+            let results = hearth_train::evaluate::evaluate_files(
+                &model,
+                onnx.as_deref(),
+                &data,
+                Some(&mut error_lines),
+                seen.as_ref(),
+            )?;
             if let Some(path) = errors {
                 hearth_train::data::write_atomic(&path, (error_lines.join("\n") + "\n").as_bytes())?;
             }
