@@ -12,7 +12,7 @@ use crate::values::{
 
 use super::delivery::{join_sentences, reached};
 use super::ops::{Op, Value};
-use super::reply::{describe_state, devices_phrase, join_or, say, the};
+use super::reply::{describe_state, devices_phrase, is_are, is_plural, join_or, say, the};
 use super::resolve::{Mentioned, gather, pick, select};
 use super::session::{Last, Pending, Session};
 use super::turn::{Action, Turn};
@@ -137,6 +137,23 @@ impl Assistant {
         // "调到百分之五十" that the model read as a play request), then the
         // operation's siblings.
         let mut selection = select(&self.home, &mentioned, &|d| op.accepts(d), op.area_default());
+        // "clean the kitchen": the room is where to clean, not where the robot stands.
+        let mut cleaning_elsewhere = false;
+        if selection.devices.is_empty()
+            && matches!(op, Op::VacuumStart | Op::VacuumDock)
+            && (!mentioned.areas.is_empty() || !mentioned.floors.is_empty())
+        {
+            let anywhere = Mentioned { areas: Vec::new(), floors: Vec::new(), ..mentioned.clone() };
+            let mut retry = select(&self.home, &anywhere, &|d| op.accepts(d), op.area_default());
+            if anywhere.is_empty() {
+                retry.devices = (0..self.home.devices.len()).filter(|&i| op.accepts(&self.home.devices[i])).collect();
+                retry.ambiguous = retry.devices.len() > 1;
+            }
+            if !retry.devices.is_empty() {
+                cleaning_elsewhere = op == Op::VacuumStart;
+                selection = retry;
+            }
+        }
         if selection.devices.is_empty() && !selection.incapable.is_empty() {
             let carried = op.carried_setting(parse.slots.iter().map(|s| s.label.as_str()));
             for other in carried.into_iter().chain(op.siblings().iter().copied()) {
@@ -225,6 +242,14 @@ impl Assistant {
             }
         };
         self.finish(session, user, op, value, devices, lang, turn, &mentioned);
+        if cleaning_elsewhere && turn.actions.iter().any(|a| a.outcome == Outcome::Done) {
+            let note = say(
+                lang,
+                "It cleans the whole home: it cannot be sent to one room.",
+                "它会打扫整个家，没法只打扫一个房间。",
+            );
+            turn.reply = join_sentences(lang, &[std::mem::take(&mut turn.reply), note]);
+        }
     }
 
     /// The setting a person chose most often for these devices, as an
@@ -572,7 +597,7 @@ impl Assistant {
                 let label = self.home.device_label(i, lang);
                 let state = describe_state(&self.home.devices[i].state, lang, show);
                 match lang {
-                    Lang::En => format!("{} is {state}", capitalise(&the(lang, &label))),
+                    Lang::En => format!("{} {} {state}", capitalise(&the(lang, &label)), is_are(lang, &label)),
                     Lang::Zh => format!("{label}{state}"),
                 }
             })
@@ -615,8 +640,9 @@ impl Assistant {
                     .first()
                     .map(|c| describe_state(&c.after, lang, &|t| format_temperature(t, unit)))
                     .unwrap_or_default();
-                if devices.len() == 1 {
-                    (format!("{} was already {state}.", capitalise(&what)), format!("{what}本来就是{state}。"))
+                if let [one] = devices[..] {
+                    let was = if is_plural(lang, &self.home.device_label(one, lang)) { "were" } else { "was" };
+                    (format!("{} {was} already {state}.", capitalise(&what)), format!("{what}本来就是{state}。"))
                 } else {
                     (format!("{} were already like that.", capitalise(&what)), format!("{what}本来就是这样。"))
                 }

@@ -195,7 +195,7 @@ impl Assistant {
         let label = self.home.device_label(device, lang);
         say(
             lang,
-            format!("OK, {} is now also called {alias}.", the(lang, &label)),
+            format!("OK, {} {} now also called {alias}.", the(lang, &label), super::reply::is_are(lang, &label)),
             format!("好的，以后{label}也叫{alias}。"),
         )
     }

@@ -54,6 +54,24 @@ pub fn devices_phrase(home: &Home, devices: &[usize], lang: Lang) -> String {
     }
 }
 
+/// Whether an English device label names several things ("blinds",
+/// "under-cabinet lights"): its last word is a plural in `s`, and the label
+/// is not capitalised. Chinese has no such agreement, so it is false there.
+pub fn is_plural(lang: Lang, label: &str) -> bool {
+    let last = label.rsplit(' ').next().unwrap_or(label).to_lowercase();
+    // A capitalised label is a personal or brand name ("Sonos"): one thing.
+    lang == Lang::En
+        && !label.chars().next().is_some_and(char::is_uppercase)
+        && last.len() > 3
+        && last.ends_with('s')
+        && !["ss", "us", "is", "'s", "ics"].iter().any(|end| last.ends_with(end))
+}
+
+/// "is" or "are", for one device label.
+pub fn is_are(lang: Lang, label: &str) -> &'static str {
+    if is_plural(lang, label) { "are" } else { "is" }
+}
+
 /// "the desk lamp" in English (unless the name is a personal name, written
 /// with a capital); unchanged in Chinese.
 pub fn the(lang: Lang, name: &str) -> String {
@@ -154,4 +172,21 @@ pub fn help(lang: Lang) -> String {
          我还能记住你的名字、你给设备起的名字（“把台灯叫做小月”）和你教我的口令（“我说电影时间，就把客厅调暗并关上窗帘”）。\
          说“撤销”可以撤回上一步。",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_labels() {
+        for plural in ["blinds", "living room blinds", "under-cabinet lights", "fairy lights"] {
+            assert!(is_plural(Lang::En, plural), "{plural}");
+            assert_eq!(is_are(Lang::En, plural), "are");
+        }
+        for one in ["desk lamp", "glass", "bus", "Robbie", "Sonos", "christmas tree", "gas", "dennis", "electronics"] {
+            assert!(!is_plural(Lang::En, one), "{one}");
+        }
+        assert!(!is_plural(Lang::Zh, "blinds"));
+    }
 }

@@ -109,14 +109,18 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
             _ => {}
         }
     }
-    if m.class.is_none() {
-        m.class = scan_class(&canon, &covered);
-    }
     let words: Vec<&str> = canon.split(' ').collect();
     m.all = words.iter().any(|w| matches!(*w, "all" | "every" | "everything" | "each" | "both"))
         || ["所有", "全部", "都", "一切", "全都"].iter().any(|w| canon.contains(w));
     m.reference = words.iter().any(|w| matches!(*w, "it" | "them" | "that" | "those" | "this" | "these" | "one"))
         || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w));
+    if m.class.is_none() {
+        m.class = scan_class(&canon, &covered, m.reference);
+        // "lock up": every lock.
+        if m.class.is_some() && words.windows(2).any(|p| p == ["lock", "up"]) {
+            m.all = true;
+        }
+    }
     m.devices.dedup();
     m
 }
@@ -217,14 +221,29 @@ fn best(home: &NameIndex, aliases: &NameIndex, value: &str, keep: impl Fn(&Named
     Some(ranked.into_iter().filter(|(_, s)| *s >= top - 1e-6).map(|(n, _)| n).collect())
 }
 
-/// A class word in the text outside the spans of names already found.
-fn scan_class(canon: &str, covered: &[(usize, usize)]) -> Option<ClassWord> {
+/// A class word in the text outside the spans of names already found, but
+/// not a word that is the request's verb here: "switch" in "switch the
+/// kitchen off", and with a reference also "lock" in "lock it" and "锁" in
+/// "把它锁上", where "it" names the devices and the verb only says what to do.
+fn scan_class(canon: &str, covered: &[(usize, usize)], reference: bool) -> Option<ClassWord> {
     let chars: Vec<char> = canon.chars().collect();
     let free: String = chars
         .iter()
         .enumerate()
         .map(|(i, &c)| if covered.iter().any(|&(s, e)| i >= s && i < e) { '|' } else { c })
         .collect();
+    // Every word of the line, a covered name standing as `|`-letters: what
+    // comes before a word decides whether it is in the verb's place.
+    let all_words: Vec<&str> = free.split(' ').filter(|w| !w.is_empty()).collect();
+    let is_verb = |word: &str, at: usize| -> bool {
+        let verb_first = all_words[..at].iter().all(|w| VERB_LEADERS.contains(w)) && at + 1 < all_words.len();
+        match word {
+            "switch" => verb_first,
+            "lock" | "shade" | "cover" | "plug" => verb_first && reference,
+            _ => false,
+        }
+    };
+    let mut at = 0;
     for part in free.split('|') {
         let words: Vec<&str> = part.split(' ').filter(|w| !w.is_empty()).collect();
         for pair in words.windows(2) {
@@ -233,18 +252,48 @@ fn scan_class(canon: &str, covered: &[(usize, usize)]) -> Option<ClassWord> {
             }
         }
         for word in &words {
+            // Move `at` to this word among all the line's words.
+            while at < all_words.len() && all_words[at] != *word {
+                at += 1;
+            }
             if word.chars().any(crate::text::is_cjk) {
                 for zh in ZH_CLASS_WORDS {
-                    if word.contains(zh) {
+                    if word.contains(zh) && !(reference && *zh == "锁" && zh_lock_is_verb(word)) {
                         return class_word(zh);
                     }
                 }
-            } else if let Some(class) = class_word(word) {
+            } else if let Some(class) = class_word(word).filter(|_| !is_verb(word, at)) {
                 return Some(class);
             }
+            at += 1;
         }
     }
     None
+}
+
+/// Words that may come before the verb of a request.
+const VERB_LEADERS: &[&str] = &[
+    "please", "pls", "and", "then", "now", "just", "also", "ok", "okay", "so", "hey", "hearth", "can", "could",
+    "would", "will", "you",
+];
+
+/// Whether every "锁" in `word` is the verb: followed by a verb complement
+/// ("锁上", "锁好", "锁起来") rather than part of a noun ("门锁", "的锁").
+fn zh_lock_is_verb(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    let mut any = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '锁' {
+            continue;
+        }
+        any = true;
+        let next = chars.get(i + 1).copied();
+        let noun = i > 0 && matches!(chars[i - 1], '门' | '的' | '把' | '个');
+        if noun || !matches!(next, Some('上' | '好' | '住' | '起' | '了' | '一' | '掉') | None) {
+            return false;
+        }
+    }
+    any
 }
 
 /// Chinese class words, longest first, for finding them inside unsegmented text.
@@ -401,5 +450,28 @@ mod tests {
         let text = "turn on the spaceship";
         let m = gather(&home, &NameIndex::default(), text, &[device_slot(text, "spaceship")]);
         assert_eq!(m.unknown.as_deref(), Some("spaceship"));
+    }
+
+    #[test]
+    fn a_verb_is_not_a_class_of_device() {
+        let home = home();
+        let class_of = |text: &str| gather(&home, &NameIndex::default(), text, &[]).class;
+        let lock = class_word("lock");
+        let switch = class_word("switch");
+        for text in ["switch it off", "can you switch the kitchen off", "lock it", "把它锁上", "锁上它"] {
+            assert_eq!(class_of(text), None, "{text}");
+        }
+        for (text, class) in [
+            ("turn off the switch", switch),
+            ("switch off everything", class_word("everything")),
+            ("turn off that switch", switch),
+            ("is the lock locked", lock),
+            ("lock the doors", class_word("doors")),
+            ("门锁锁上了吗", lock),
+        ] {
+            assert_eq!(class_of(text), class, "{text}");
+        }
+        let up = gather(&home, &NameIndex::default(), "lock up", &[]);
+        assert_eq!((up.class, up.all), (lock, true));
     }
 }

@@ -124,7 +124,8 @@ impl Assistant {
             let unit = session.profile.prefs.unit;
             let state =
                 describe_state(&self.home.devices[one].state, lang, &|c| super::control::format_temperature(c, unit));
-            return say(lang, format!("Undone: {what} is {state} again."), format!("已撤销：{what}恢复为{state}。"));
+            let is = super::reply::is_are(lang, &self.home.device_label(one, lang));
+            return say(lang, format!("Undone: {what} {is} {state} again."), format!("已撤销：{what}恢复为{state}。"));
         }
         say(lang, format!("Undone: {what} are back as they were."), format!("已撤销：{what}恢复原状。"))
     }
