@@ -270,6 +270,10 @@ impl Assistant {
             preference.intent = "set_preference".into();
             return self.personal(session, user, text, &preference, turn);
         }
+        if rules::reads_list(&canon) && mentioned.is_empty() {
+            turn.reply = self.read_list(text, parse);
+            return;
+        }
         let mut device_op = Op::from_intent(&parse.intent);
         // The model mixes up some intents that the words settle: a timer
         // without any timer word is a device command ("把所有设备都关了"); a

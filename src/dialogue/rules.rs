@@ -279,6 +279,25 @@ pub fn asks_reply_length(canon: &str) -> bool {
     length.iter().any(|w| canon.contains(w)) && about.iter().any(|w| canon.contains(w))
 }
 
+/// Whether the line asks to hear a list: it names one ("shopping list",
+/// "购物清单") and asks what is on it ("what's on", "read me", "有什么"),
+/// whatever intent the model gave it (the model has no intent for reading a list).
+pub fn reads_list(canon: &str) -> bool {
+    let words: Vec<&str> = canon.split(' ').filter(|w| !w.is_empty()).collect();
+    let names_list = words.iter().any(|w| matches!(*w, "list" | "lists"));
+    let asks = matches!(words.first(), Some(&("read" | "show" | "list" | "check")))
+        || words.windows(2).any(|p| {
+            matches!(
+                p,
+                ["what", "is"] | ["what's" | "whats", "on"] | ["tell", "me"] | ["what", "do"] | ["what", "else"]
+            )
+        });
+    let zh_list = ["清单", "购物单", "单子"].iter().any(|w| canon.contains(w));
+    let zh_asks =
+        ["有什么", "有哪些", "有啥", "都有", "念", "读", "看看", "看一下", "是什么"].iter().any(|w| canon.contains(w));
+    (names_list && asks) || (zh_list && zh_asks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +330,21 @@ mod tests {
         assert!(asks_reply_length("be more chatty"));
         assert!(asks_reply_length("说话简短一点"));
         assert!(!asks_reply_length("turn on the short lamp"));
+    }
+
+    #[test]
+    fn list_reading() {
+        for line in ["what's on my shopping list", "what is on the shopping list", "read me the shopping list"] {
+            assert!(reads_list(&crate::home::canonical(line)), "{line}");
+        }
+        for line in ["show me my shopping list", "购物清单上有什么", "念一下购物清单", "清单里都有啥"]
+        {
+            assert!(reads_list(&crate::home::canonical(line)), "{line}");
+        }
+        for line in ["add milk to the shopping list", "take eggs off the list", "把牛奶加到购物清单", "what time is it"]
+        {
+            assert!(!reads_list(&crate::home::canonical(line)), "{line}");
+        }
     }
 
     #[test]

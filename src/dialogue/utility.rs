@@ -77,7 +77,7 @@ impl Assistant {
             "timer_start" => self.timer_start(session, user, parse, turn),
             "timer_cancel" | "timer_pause" | "timer_resume" | "timer_add" | "timer_subtract" | "timer_status"
             | "timer_cancel_all" => self.timer_change(user, parse, turn),
-            "list_add" | "list_complete" => self.list_change(parse, turn),
+            "list_add" | "list_complete" => self.list_change(text, parse, turn),
             _ => not_understood(lang, text),
         };
     }
@@ -291,7 +291,55 @@ impl Assistant {
         }
     }
 
-    fn list_change(&mut self, parse: &Parse, turn: &mut Turn) -> String {
+    /// Reads a list back: "what's on the shopping list?".
+    pub(super) fn read_list(&mut self, text: &str, parse: &Parse) -> String {
+        let lang = parse.lang;
+        merge_bilingual_lists(&mut self.home.lists);
+        let key = list_name(text, parse);
+        let list = list_label(&key, lang);
+        let items = self.home.lists.get(&key).filter(|items| !items.is_empty());
+        match items {
+            None => say(lang, format!("The {list} list is empty."), format!("{list}清单是空的。")),
+            Some(items) => {
+                let shown = join(lang, items);
+                say(lang, format!("On the {list} list: {shown}."), format!("{list}清单上有：{shown}。"))
+            }
+        }
+    }
+
+    /// Answers whether items are on a list, changing nothing.
+    fn list_has(&self, key: &str, items: &[String], lang: Lang) -> String {
+        let entries = self.home.lists.get(key).cloned().unwrap_or_default();
+        let list = list_label(key, lang);
+        // "is milk" of "is milk on the list": the question's own verb taken along.
+        let item = |i: &String| {
+            let key = canonical(i);
+            key.strip_prefix("is ").or_else(|| key.strip_prefix("are ")).unwrap_or(&key).to_string()
+        };
+        let (on, off): (Vec<String>, Vec<String>) =
+            items.iter().map(item).partition(|i| entries.iter().any(|e| canonical(e) == *i));
+        let mut parts = Vec::new();
+        if !on.is_empty() {
+            let shown = join(lang, &on);
+            parts.push(say(
+                lang,
+                format!("Yes, {shown} is on the {list} list."),
+                format!("有，{list}清单上有{shown}。"),
+            ));
+        }
+        if !off.is_empty() {
+            let shown = join(lang, &off);
+            let (en, zh) = if on.is_empty() {
+                (format!("No, {shown} isn't on the {list} list."), format!("没有，{list}清单上没有{shown}。"))
+            } else {
+                (format!("{shown} isn't."), format!("没有{shown}。"))
+            };
+            parts.push(say(lang, en, zh));
+        }
+        join_sentences(lang, &parts)
+    }
+
+    fn list_change(&mut self, text: &str, parse: &Parse, turn: &mut Turn) -> String {
         let lang = parse.lang;
         let items: Vec<String> = parse
             .slots
@@ -300,20 +348,23 @@ impl Assistant {
             .map(|s| list_item(&s.value))
             .filter(|item| !item.is_empty())
             .collect();
-        let list = parse
-            .slots
-            .iter()
-            .find(|s| s.label == "list_name")
-            .map(|s| canonical(&s.value))
-            .map(|l| l.trim_end_matches(" list").trim_end_matches("清单").trim_end_matches('单').to_string())
-            .filter(|l| !l.is_empty())
-            .unwrap_or_else(|| say(lang, "shopping", "购物"));
+        merge_bilingual_lists(&mut self.home.lists);
+        let key = list_name(text, parse);
+        let list = list_label(&key, lang);
+        let canon = canonical(text);
+        // A question changes nothing: "is milk on the list?" is answered.
+        if super::control::is_question(text, &canon) && !items.is_empty() {
+            return self.list_has(&key, &items, lang);
+        }
         if items.is_empty() {
+            if super::control::is_question(text, &canon) {
+                return self.read_list(text, parse);
+            }
             return say(lang, format!("What should go on the {list} list?"), format!("{list}清单上要加什么？"));
         }
-        turn.resolved.values.insert("list".into(), serde_json::json!(list));
+        turn.resolved.values.insert("list".into(), serde_json::json!(key));
         turn.resolved.values.insert("items".into(), serde_json::json!(items));
-        let entries = self.home.lists.entry(list.clone()).or_default();
+        let entries = self.home.lists.entry(key.clone()).or_default();
         let shown = join(lang, &items);
         let reply = if parse.intent == "list_add" {
             for item in &items {
@@ -333,6 +384,60 @@ impl Assistant {
         self.save_home();
         reply
     }
+}
+
+/// Lists with a name in each language, stored under the English one, so that
+/// a household speaking both keeps one shopping list.
+const BILINGUAL_LISTS: [(&str, &str); 2] = [("shopping", "购物"), ("to do", "待办")];
+
+/// The key a list is stored under: the English name of a bilingual list.
+fn list_key(name: &str) -> String {
+    let name = if matches!(name, "todo" | "to-do") { "to do" } else { name };
+    BILINGUAL_LISTS.iter().find(|(_, zh)| *zh == name).map_or(name, |(en, _)| en).to_string()
+}
+
+/// How a list is called in `lang`.
+fn list_label(key: &str, lang: Lang) -> String {
+    match BILINGUAL_LISTS.iter().find(|(en, _)| *en == key) {
+        Some((_, zh)) if lang == Lang::Zh => zh.to_string(),
+        _ => key.to_string(),
+    }
+}
+
+/// Moves items saved under a bilingual list's Chinese name (as earlier
+/// versions did) onto its English key.
+fn merge_bilingual_lists(lists: &mut std::collections::BTreeMap<String, Vec<String>>) {
+    for (en, zh) in BILINGUAL_LISTS {
+        if let Some(items) = lists.remove(zh) {
+            let target = lists.entry(en.to_string()).or_default();
+            for item in items {
+                if !target.iter().any(|e| canonical(e) == canonical(&item)) {
+                    target.push(item);
+                }
+            }
+        }
+    }
+}
+
+/// The key of the list a line names (its `list_name` slot without "list" /
+/// "清单", else the English word before "list"), or the shopping list.
+fn list_name(text: &str, parse: &Parse) -> String {
+    let canon = canonical(text);
+    let words: Vec<&str> = canon.split(' ').collect();
+    let before_list = words
+        .windows(2)
+        .find(|p| p[1] == "list" && !matches!(p[0], "the" | "my" | "our" | "a" | "this" | "that" | "your"))
+        .map(|p| p[0].to_string());
+    parse
+        .slots
+        .iter()
+        .find(|s| s.label == "list_name")
+        .map(|s| canonical(&s.value))
+        .map(|l| l.trim_end_matches(" list").trim_end_matches("清单").trim_end_matches('单').to_string())
+        .filter(|l| !l.is_empty())
+        .or(before_list)
+        .map(|name| list_key(&name))
+        .unwrap_or_else(|| "shopping".to_string())
 }
 
 /// A list item as said, without a joining word the model took along at either
@@ -375,7 +480,24 @@ fn list_item(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::list_item;
+    use super::{list_item, list_key, list_label, merge_bilingual_lists};
+    use crate::text::Lang;
+
+    #[test]
+    fn a_bilingual_list_is_one_list() {
+        assert_eq!(list_key("购物"), "shopping");
+        assert_eq!(list_key("todo"), "to do");
+        assert_eq!(list_key("camping"), "camping");
+        assert_eq!(list_label("shopping", Lang::Zh), "购物");
+        assert_eq!(list_label("shopping", Lang::En), "shopping");
+        // Items saved under the Chinese name by earlier versions join the English key.
+        let mut lists = std::collections::BTreeMap::new();
+        lists.insert("购物".to_string(), vec!["牛奶".to_string(), "milk".to_string()]);
+        lists.insert("shopping".to_string(), vec!["Milk".to_string()]);
+        merge_bilingual_lists(&mut lists);
+        assert_eq!(lists.len(), 1);
+        assert_eq!(lists["shopping"], ["Milk", "牛奶"]);
+    }
 
     #[test]
     fn a_joining_word_at_the_edge_of_a_list_item_is_dropped() {
