@@ -136,6 +136,10 @@ impl Assistant {
         // are tried: first the setting whose value the line carries (a lamp
         // "调到百分之五十" that the model read as a play request), then the
         // operation's siblings.
+        // "two degrees warmer" is a temperature, however warm a colour can be.
+        if op == Op::SetColor && says_degrees(&canon) {
+            op = Op::SetTemperature;
+        }
         let mut selection = select(&self.home, &mentioned, &|d| op.accepts(d), op.area_default());
         // "clean the kitchen": the room is where to clean, not where the robot stands.
         let mut cleaning_elsewhere = false;
@@ -163,6 +167,13 @@ impl Assistant {
                     break;
                 }
             }
+        }
+        // "turn the heating up by 2 degrees", "make it warmer": a step, not a
+        // set point of 2 °C (also when the set point came from a carried slot).
+        if op == Op::SetTemperature
+            && let Some(warmer) = temperature_direction(&canon)
+        {
+            op = if warmer { Op::TemperatureUp } else { Op::TemperatureDown };
         }
         let from_last = |op: Op| -> Vec<usize> {
             session
@@ -283,6 +294,22 @@ impl Assistant {
         if op.needs_value() && value.is_none() {
             turn.reply = ask_value(op, lang, &self.home, &devices);
             session.pending = Some(Pending::Value { op, devices });
+            return;
+        }
+        if let (Op::SetTemperature, Some(Value::Celsius(c))) = (op, &value)
+            && !(SET_POINT_MIN..=SET_POINT_MAX).contains(c)
+        {
+            let unit = session.profile.prefs.unit;
+            let (asked, low, high) = (
+                format_temperature(*c, unit),
+                format_temperature(SET_POINT_MIN, unit),
+                format_temperature(SET_POINT_MAX, unit),
+            );
+            turn.reply = say(
+                lang,
+                format!("{asked} is not a temperature I will set: say one from {low} to {high}."),
+                format!("{asked}不是我会设的温度，请说{low}到{high}之间的温度。"),
+            );
             return;
         }
         if op.reads_only() {
@@ -430,6 +457,14 @@ impl Assistant {
                         .or_else(|| session.profile.favourite_temperature(area))
                 })
                 .map(Value::Celsius),
+            // "two degrees warmer": a difference, so only the unit's scale applies.
+            Op::TemperatureUp | Op::TemperatureDown => slot("temperature")
+                .and_then(parse_temperature)
+                .or_else(|| degrees_phrase(&canon).and_then(|p| parse_temperature(&p)))
+                .map(|t| {
+                    let fahrenheit = t.unit.unwrap_or(unit) == TempUnit::Fahrenheit;
+                    Value::Celsius(if fahrenheit { t.value * 5.0 / 9.0 } else { t.value })
+                }),
             Op::VolumeSet => slot("volume")
                 .and_then(parse_volume)
                 .map(|level| match level {
@@ -681,7 +716,7 @@ impl Assistant {
                 let p = after(&|s| s.position.map(|p| format!("{p}%"))).unwrap_or_default();
                 (format!("Set {what} to {p} open."), format!("已把{what}开到{p}。"))
             }
-            Op::SetTemperature => {
+            Op::SetTemperature | Op::TemperatureUp | Op::TemperatureDown => {
                 let t = after(&|s| s.target.map(|t| format_temperature(t, unit))).unwrap_or_default();
                 (format!("Set {what} to {t}."), format!("已把{what}设为{t}。"))
             }
@@ -1023,6 +1058,60 @@ fn asks_setting(canon: &str) -> bool {
         || ["设定", "设置", "设的", "设成", "设为", "调到多少", "调的"].iter().any(|w| canon.contains(w))
 }
 
+/// The lowest and highest set point hearth sets (°C): outside them a number
+/// was misheard or misread ("up by 2 degrees" is not 2 °C).
+const SET_POINT_MIN: f32 = 5.0;
+const SET_POINT_MAX: f32 = 30.0;
+
+/// Whether a temperature request asks for a change rather than a set point:
+/// `Some(true)` warmer, `Some(false)` cooler, `None` a set point ("up to 22",
+/// "调到22度") or no direction.
+fn temperature_direction(canon: &str) -> Option<bool> {
+    let words: Vec<&str> = canon.split(' ').collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let absolute = has(&["to", "at"]) || ["到", "成", "为"].iter().any(|w| canon.contains(w));
+    if absolute {
+        return None;
+    }
+    let warmer = has(&["warmer", "hotter", "higher", "up", "increase", "raise", "more"])
+        || ["调高", "升高", "提高", "高一", "高点", "暖和", "热一", "加热"].iter().any(|w| canon.contains(w));
+    let cooler = has(&["cooler", "colder", "lower", "down", "decrease", "reduce", "less"])
+        || ["调低", "降低", "低一", "低点", "凉快", "冷一", "降温"].iter().any(|w| canon.contains(w));
+    match (warmer, cooler) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether the line counts degrees: "degrees", "°", or a number before "度"
+/// (not "亮度" or "温度").
+fn says_degrees(canon: &str) -> bool {
+    let chars: Vec<char> = canon.chars().collect();
+    canon.split(' ').any(|w| w.starts_with("degree"))
+        || canon.contains('°')
+        || chars
+            .windows(2)
+            .any(|p| p[1] == '度' && (p[0].is_ascii_digit() || "一二两三四五六七八九十半".contains(p[0])))
+}
+
+/// The number of degrees a line names, as a temperature phrase for
+/// `parse_temperature`: "two degrees" of "make it two degrees warmer", "两度"
+/// of "调高两度".
+fn degrees_phrase(canon: &str) -> Option<String> {
+    let words: Vec<&str> = canon.split(' ').collect();
+    if let Some(at) = words.iter().position(|w| w.starts_with("degree")).filter(|&at| at > 0) {
+        return Some(format!("{} degrees", words[at - 1]));
+    }
+    let chars: Vec<char> = canon.chars().collect();
+    let at = chars.iter().position(|&c| c == '度')?;
+    let start = (0..at)
+        .rev()
+        .take_while(|&i| chars[i].is_ascii_digit() || chars[i] == '.' || "一二两三四五六七八九十半".contains(chars[i]))
+        .last()?;
+    Some(chars[start..=at].iter().collect())
+}
+
 fn is_mute(canon: &str) -> bool {
     canon.split(' ').any(|w| w == "mute") || canon.contains("静音")
 }
@@ -1030,6 +1119,41 @@ fn is_mute(canon: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn degrees_phrases() {
+        assert_eq!(degrees_phrase("make it two degrees warmer").as_deref(), Some("two degrees"));
+        assert_eq!(degrees_phrase("把暖气调高两度").as_deref(), Some("两度"));
+        assert_eq!(degrees_phrase("调高1.5度").as_deref(), Some("1.5度"));
+        assert_eq!(degrees_phrase("make it warmer"), None);
+        assert_eq!(degrees_phrase("把亮度调高"), None);
+    }
+
+    #[test]
+    fn degrees_are_counted() {
+        assert!(says_degrees("make it two degrees warmer"));
+        assert!(says_degrees("调高2度"));
+        assert!(says_degrees("暖和两度"));
+        assert!(!says_degrees("make the lights warmer"));
+        assert!(!says_degrees("把亮度调高"));
+        assert!(!says_degrees("温度多少"));
+    }
+
+    #[test]
+    fn temperature_directions() {
+        for (line, want) in [
+            ("turn the heating up by 2 degrees", Some(true)),
+            ("make it two degrees warmer", Some(true)),
+            ("turn the heating down a bit", Some(false)),
+            ("turn the heating up to 22 degrees", None),
+            ("set the heating to 21", None),
+            ("把暖气调高两度", Some(true)),
+            ("卧室凉快一点", Some(false)),
+            ("把暖气调到22度", None),
+        ] {
+            assert_eq!(temperature_direction(&canonical(line)), want, "{line}");
+        }
+    }
 
     #[test]
     fn negations_are_found_in_either_language() {

@@ -20,6 +20,11 @@ pub enum Op {
     SetColor,
     SetPosition,
     SetTemperature,
+    /// Warmer by a step; no intent of its own: what brightness_up or
+    /// volume_up mean for a thermostat ("turn up the heating").
+    TemperatureUp,
+    /// Cooler by a step, likewise.
+    TemperatureDown,
     GetTemperature,
     GetState,
     VacuumStart,
@@ -48,6 +53,9 @@ pub enum Value {
     /// Something to play.
     Media(String),
 }
+
+/// Degrees Celsius that "warmer" or "turn up the heating" adds.
+pub const TEMPERATURE_STEP: f32 = 1.0;
 
 impl Op {
     /// The operation of a device intent; `None` for other intents.
@@ -91,7 +99,7 @@ impl Op {
             Lock | Unlock => Capability::Lock,
             SetBrightness | BrightnessUp | BrightnessDown => Capability::Brightness,
             SetColor => Capability::Color,
-            SetTemperature => Capability::Setpoint,
+            SetTemperature | TemperatureUp | TemperatureDown => Capability::Setpoint,
             GetTemperature => Capability::Thermometer,
             GetState => Capability::OnOff,
             VacuumStart | VacuumDock => Capability::Cleaning,
@@ -122,10 +130,10 @@ impl Op {
             VacuumStart => &[TurnOn],
             MediaPlay => &[TurnOn],
             VacuumDock => &[TurnOff],
-            BrightnessUp => &[VolumeUp],
-            BrightnessDown => &[VolumeDown],
-            VolumeUp => &[BrightnessUp],
-            VolumeDown => &[BrightnessDown],
+            BrightnessUp => &[VolumeUp, TemperatureUp],
+            BrightnessDown => &[VolumeDown, TemperatureDown],
+            VolumeUp => &[BrightnessUp, TemperatureUp],
+            VolumeDown => &[BrightnessDown, TemperatureDown],
             _ => &[],
         }
     }
@@ -213,6 +221,15 @@ impl Op {
             (Op::SetColor, Some(Value::Color(c))) => Command::SetColor(c.name.to_string()),
             (Op::SetPosition, Some(Value::Percent(v))) => Command::SetPosition(percent(*v)),
             (Op::SetTemperature, Some(Value::Celsius(c))) => Command::SetTemperature((c * 2.0).round() / 2.0),
+            (Op::TemperatureUp | Op::TemperatureDown, _) => {
+                let by = match value {
+                    Some(Value::Celsius(c)) => c.abs().clamp(0.5, 10.0),
+                    _ => TEMPERATURE_STEP,
+                };
+                let sign = if self == Op::TemperatureUp { 1.0 } else { -1.0 };
+                let target = state.target.unwrap_or(20.0) + sign * by;
+                Command::SetTemperature(((target * 2.0).round() / 2.0).clamp(5.0, 30.0))
+            }
             (Op::VolumeSet, Some(Value::Percent(v))) => Command::SetVolume(percent(*v)),
             (Op::VolumeUp, _) => Command::SetVolume(step(state.volume, 10.0, 1.0)),
             (Op::VolumeDown, _) => Command::SetVolume(step(state.volume, 10.0, -1.0)),
@@ -232,6 +249,20 @@ impl Op {
 #[cfg(test)]
 mod tests {
     use super::Op;
+
+    #[test]
+    fn a_temperature_step_moves_the_set_point() {
+        use super::{Command, State, Value};
+        let state = State { target: Some(20.5), ..State::default() };
+        assert_eq!(Op::TemperatureUp.command(None, &state), Some(Command::SetTemperature(21.5)));
+        assert_eq!(
+            Op::TemperatureDown.command(Some(&Value::Celsius(2.0)), &state),
+            Some(Command::SetTemperature(18.5))
+        );
+        let hot = State { target: Some(29.5), ..State::default() };
+        assert_eq!(Op::TemperatureUp.command(Some(&Value::Celsius(3.0)), &hot), Some(Command::SetTemperature(30.0)));
+        assert!(Op::BrightnessUp.siblings().contains(&Op::TemperatureUp));
+    }
 
     #[test]
     fn a_carried_setting_is_another_operation() {
