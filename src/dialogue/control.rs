@@ -626,21 +626,37 @@ impl Assistant {
             return say(lang, format!("It's {}.", lines.join("; ")), format!("现在{}。", lines.join("；")));
         }
         let asked = turn.slots.iter().find(|s| s.label == "state").map(|s| canonical(&s.value));
+        // "is the garage open?": the garage's door, not its light as well.
+        let fitting: Vec<usize> = match &asked {
+            Some(word) if devices.len() > 1 => {
+                devices.iter().copied().filter(|&i| state_fits(&self.home.devices[i].state, word)).collect()
+            }
+            _ => Vec::new(),
+        };
+        let devices = if fitting.is_empty() { devices } else { &fitting[..] };
         let states: Vec<String> = devices
             .iter()
             .map(|&i| {
                 let label = self.home.device_label(i, lang);
                 let state = describe_state(&self.home.devices[i].state, lang, show);
                 match lang {
-                    Lang::En => format!("{} {} {state}", capitalise(&the(lang, &label)), is_are(lang, &label)),
+                    Lang::En => format!("{} {} {state}", the(lang, &label), is_are(lang, &label)),
                     Lang::Zh => format!("{label}{state}"),
                 }
             })
             .collect();
-        let answer = match (&asked, devices) {
-            (Some(word), [one]) => state_matches(&self.home.devices[*one].state, word),
-            _ => None,
-        };
+        // Yes when every device is as asked, no when one is not.
+        let answer = asked.as_ref().and_then(|word| {
+            let each: Vec<Option<bool>> =
+                devices.iter().map(|&i| state_matches(&self.home.devices[i].state, word)).collect();
+            if each.iter().all(|a| *a == Some(true)) {
+                Some(true)
+            } else if each.contains(&Some(false)) {
+                Some(false)
+            } else {
+                None
+            }
+        });
         let prefix = match (answer, lang) {
             (Some(true), Lang::En) => "Yes. ",
             (Some(false), Lang::En) => "No. ",
@@ -649,7 +665,7 @@ impl Assistant {
             (None, _) => "",
         };
         match lang {
-            Lang::En => format!("{prefix}{}.", states.join("; ")),
+            Lang::En => format!("{prefix}{}.", capitalise(&states.join("; "))),
             Lang::Zh => format!("{prefix}{}。", states.join("；")),
         }
     }
@@ -985,6 +1001,16 @@ fn state_matches(state: &crate::home::State, word: &str) -> Option<bool> {
         "locked" | "锁" | "锁着" | "锁好" | "锁上" | "锁了" => state.locked,
         "unlocked" | "没锁" => unlocked,
         _ => None,
+    }
+}
+
+/// Whether the state word asked about is one this device has in its own
+/// right: "open" for a cover or lock (a light is only "on"), "locked" for a lock.
+fn state_fits(state: &crate::home::State, word: &str) -> bool {
+    match word {
+        "open" | "opened" | "closed" | "shut" => state.position.is_some() || state.locked.is_some(),
+        "locked" | "unlocked" | "锁" | "锁着" | "锁好" | "锁上" | "锁了" | "没锁" => state.locked.is_some(),
+        _ => state_matches(state, word).is_some(),
     }
 }
 
