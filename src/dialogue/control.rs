@@ -854,7 +854,7 @@ impl Assistant {
             }
             Pending::TimerLength { name } => {
                 if let Some(length) = crate::values::parse_duration(text) {
-                    turn.reply = self.start_timer(user, lang, name, length, turn);
+                    turn.reply = self.start_timer(session, user, lang, name, length, turn);
                     return true;
                 }
             }

@@ -160,6 +160,7 @@ impl Assistant {
         };
         self.backend.sync(&mut self.home);
         let mut session = self.take_session(user);
+        session.previous_timer = session.started_timer.take();
         let mut turn = Turn::from_parse(text, &parse);
         self.respond(&mut session, user, text, &parse, &mut turn, 0);
         self.sessions.insert(user.to_string(), session);

@@ -55,6 +55,10 @@ pub struct Session {
     pub undo: Vec<Vec<Change>>,
     /// The profile could not be read from disk: never write it back.
     pub read_only: bool,
+    /// The timer this turn started, if any.
+    pub started_timer: Option<u32>,
+    /// The timer the previous turn started: what "cancel it" cancels.
+    pub previous_timer: Option<u32>,
 }
 
 impl Session {
@@ -67,6 +71,8 @@ impl Session {
             pending: None,
             undo: Vec::new(),
             read_only: false,
+            started_timer: None,
+            previous_timer: None,
         };
         session.rebuild_aliases(home);
         session

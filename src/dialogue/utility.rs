@@ -54,6 +54,10 @@ impl Assistant {
             "affirm" | "deny" => {
                 say(lang, "There's nothing waiting for a yes or no right now.", "现在没有需要确认的事。")
             }
+            // "cancel it" right after setting a timer: that timer.
+            "cancel" if refers_back(&canonical(text)) && session.previous_timer.is_some() => {
+                self.cancel_started_timer(session, lang)
+            }
             "cancel" => say(lang, "OK, nothing more to do.", "好的，没有别的事了。"),
             "undo" => self.undo(session, user, lang),
             "get_time" => self.time_now(lang),
@@ -183,7 +187,7 @@ impl Assistant {
         let lang = parse.lang;
         let name = parse.slots.iter().find(|s| s.label == "timer_name").map(|s| s.value.trim().to_string());
         match Self::slot_duration(parse) {
-            Some(length) if length > Duration::ZERO => self.start_timer(user, lang, name, length, turn),
+            Some(length) if length > Duration::ZERO => self.start_timer(session, user, lang, name, length, turn),
             _ => {
                 session.pending = Some(Pending::TimerLength { name });
                 say(lang, "For how long?", "要计时多久？")
@@ -191,9 +195,22 @@ impl Assistant {
         }
     }
 
+    /// Cancels the timer the previous turn started, if it still runs.
+    fn cancel_started_timer(&mut self, session: &mut Session, lang: Lang) -> String {
+        let Some(timer) = session.previous_timer.take().and_then(|n| self.timers.cancel(n)) else {
+            return say(lang, "That timer has already finished.", "那个计时器已经结束了。");
+        };
+        let length = duration(lang, timer.length);
+        match &timer.name {
+            Some(n) => say(lang, format!("Cancelled the {n} timer."), format!("已取消{n}计时。")),
+            None => say(lang, format!("Cancelled the timer for {length}."), format!("已取消{length}的计时。")),
+        }
+    }
+
     /// Starts a timer and answers.
     pub(super) fn start_timer(
         &mut self,
+        session: &mut Session,
         user: &str,
         lang: Lang,
         name: Option<String>,
@@ -203,6 +220,7 @@ impl Assistant {
         let now = self.clock.monotonic();
         turn.resolved.values.insert("duration_s".into(), serde_json::json!(length.as_secs()));
         let timer = self.timers.start(user, lang, name.clone(), length, now);
+        session.started_timer = Some(timer.number);
         let shown = duration(lang, timer.length);
         match name {
             Some(n) => say(lang, format!("OK, {n} timer set for {shown}."), format!("好的，{n}计时{shown}，开始。")),
@@ -240,11 +258,11 @@ impl Assistant {
             for n in &matching {
                 self.timers.cancel(*n);
             }
-            return say(
-                lang,
-                format!("Cancelled {} timer(s).", matching.len()),
-                format!("已取消{}个计时器。", matching.len()),
-            );
+            let en = match matching.len() {
+                1 => "Cancelled your timer.".to_string(),
+                n => format!("Cancelled all {n} timers."),
+            };
+            return say(lang, en, format!("已取消{}个计时器。", matching.len()));
         }
         if matching.len() > 1 {
             let all: Vec<String> = matching.iter().map(|&n| label(n, &self.timers)).collect();
@@ -389,6 +407,12 @@ impl Assistant {
 /// Lists with a name in each language, stored under the English one, so that
 /// a household speaking both keeps one shopping list.
 const BILINGUAL_LISTS: [(&str, &str); 2] = [("shopping", "购物"), ("to do", "待办")];
+
+/// Whether a line points back at what was just done ("cancel it", "取消它").
+fn refers_back(canon: &str) -> bool {
+    canon.split(' ').any(|w| matches!(w, "it" | "that" | "this"))
+        || ["它", "这个", "那个", "刚才"].iter().any(|w| canon.contains(w))
+}
 
 /// The key a list is stored under: the English name of a bilingual list.
 fn list_key(name: &str) -> String {
