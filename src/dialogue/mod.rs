@@ -309,6 +309,18 @@ impl Assistant {
                 && parse.slots.iter().any(|s| s.label == "scene" && rules::unsupported_scene(&s.value, &canon)));
         // An unsure device command naming a device the home lacks still gets "I don't know X".
         let unknown_device = device_op.is_some() && mentioned.unknown.is_some() && !bare_unknown;
+        // "打开一半" after closing the blinds: a setting's value and nothing
+        // else is that setting for the last devices, whatever the model guessed.
+        if mentioned.is_empty()
+            && session.last.is_some()
+            && !parse.slots.is_empty()
+            && parse.slots.iter().all(|s| Op::for_setting(&s.label).is_some())
+            && let Some(setting) = parse.slots.iter().find_map(|s| Op::for_setting(&s.label))
+            && device_op != Some(setting)
+            && (unsupported || device_op.is_none() || !confident)
+        {
+            return self.device_op(session, user, setting, text, parse, mentioned, false, turn);
+        }
         // So does a device verb with an object the home lacks, when the model
         // was unsure, found nothing in scope, or guessed a list or play request.
         if (device_op.is_none() || unsupported)
