@@ -634,6 +634,30 @@ impl Assistant {
             _ => Vec::new(),
         };
         let devices = if fitting.is_empty() { devices } else { &fitting[..] };
+        // "which lights are on?" / "is anything on?": name the devices that
+        // are as asked, rather than a yes or no about all of them.
+        let canon = canonical(&turn.text);
+        let first = canon.split(' ').next().unwrap_or("");
+        let which = first == "which" || ["哪些", "哪个", "哪几"].iter().any(|w| canon.contains(w));
+        let any = canon.split(' ').any(|w| matches!(w, "any" | "anything" | "anyone"));
+        if let Some(word) = asked.as_ref().filter(|_| (which || any) && devices.len() > 1) {
+            let matching: Vec<usize> = devices
+                .iter()
+                .copied()
+                .filter(|&i| state_matches(&self.home.devices[i].state, word) == Some(true))
+                .collect();
+            if matching.is_empty() {
+                return say(lang, format!("No. None of them is {word}."), format!("没有，都没{word}。"));
+            }
+            let what = devices_phrase(&self.home, &matching, lang);
+            let verb = if matching.len() > 1 || is_plural(lang, &self.home.device_label(matching[0], lang)) {
+                "are"
+            } else {
+                "is"
+            };
+            let yes = if any { "Yes. " } else { "" };
+            return say(lang, format!("{yes}{} {verb} {word}.", capitalise(&what)), format!("{what}{word}。"));
+        }
         let states: Vec<String> = devices
             .iter()
             .map(|&i| {

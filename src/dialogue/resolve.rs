@@ -110,8 +110,9 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
         }
     }
     let words: Vec<&str> = canon.split(' ').collect();
-    m.all = words.iter().any(|w| matches!(*w, "all" | "every" | "everything" | "each" | "both"))
-        || ["所有", "全部", "都", "一切", "全都"].iter().any(|w| canon.contains(w));
+    // "which lights are on?" asks about all of them, like "all".
+    m.all = words.iter().any(|w| matches!(*w, "all" | "every" | "everything" | "each" | "both" | "which"))
+        || ["所有", "全部", "都", "一切", "全都", "哪些", "哪几"].iter().any(|w| canon.contains(w));
     m.reference = words.iter().any(|w| matches!(*w, "it" | "them" | "that" | "those" | "this" | "these" | "one"))
         || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w));
     if m.class.is_none() {
