@@ -870,7 +870,16 @@ impl Assistant {
                 }
             }
             Pending::Name => {
-                let name = text.trim().trim_end_matches(['.', '!', '。', '！']).trim();
+                // The name the model found, else the whole line when it is
+                // short and no command ("set an alarm for 7am" is not a name).
+                let line = text.trim().trim_end_matches(['.', '!', '。', '！']).trim();
+                let canon = canonical(line);
+                let short = match lang {
+                    Lang::Zh => line.chars().count() <= 6,
+                    Lang::En => canon.split(' ').filter(|w| !w.is_empty()).count() <= 3 && !has_verb(&canon),
+                };
+                let slot = parse.slots.iter().find(|s| s.label == "person_name").map(|s| s.value.trim());
+                let name = slot.or(short.then_some(line)).unwrap_or("");
                 if !name.is_empty() && name.chars().count() <= 40 && parse.intent != "cancel" && !no {
                     turn.reply = self.remember_name(session, user, name, lang);
                     return true;

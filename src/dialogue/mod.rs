@@ -341,6 +341,15 @@ impl Assistant {
             return;
         }
         if let Some(op) = device_op {
+            // "turn on the porch light at 7pm": not now, and there is no schedule yet.
+            if op.changes() && rules::names_later_time(&canon) {
+                turn.reply = say(
+                    lang,
+                    "I can only act right away; I can't do things at a later time yet. Say it without the time to do it now.",
+                    "我只能马上做，还不能定时做事。去掉时间再说一遍，我就马上做。",
+                );
+                return;
+            }
             return self.device_op(session, user, op, text, parse, mentioned, false, turn);
         }
         let parse = &rules::settle_timer_intent(parse, &canon);

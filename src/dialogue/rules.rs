@@ -298,6 +298,50 @@ pub fn reads_list(canon: &str) -> bool {
     (names_list && asks) || (zh_list && zh_asks)
 }
 
+/// Whether a request names a later time to act ("at 7pm", "in ten
+/// minutes", "tomorrow", "晚上七点", "十分钟后"): hearth acts right away only,
+/// so such a request must not run now.
+pub fn names_later_time(canon: &str) -> bool {
+    let words: Vec<&str> = canon.split(' ').filter(|w| !w.is_empty()).collect();
+    let clock = |w: &str| {
+        let digits = w.trim_end_matches("am").trim_end_matches("pm");
+        !digits.is_empty() && digits.len() <= 2 && digits.chars().all(|c| c.is_ascii_digit())
+    };
+    let number_word = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit())
+            || matches!(
+                w,
+                "a" | "an"
+                    | "one"
+                    | "two"
+                    | "three"
+                    | "five"
+                    | "ten"
+                    | "fifteen"
+                    | "twenty"
+                    | "thirty"
+                    | "half"
+                    | "few"
+            )
+    };
+    let english = words.windows(2).any(|p| {
+        p[0] == "at"
+            && (clock(p[1]) && (p[1].ends_with("am") || p[1].ends_with("pm"))
+                || matches!(p[1], "noon" | "midnight" | "sunset" | "sunrise" | "dawn" | "dusk"))
+    }) || words.windows(3).any(|p| {
+        (p[0] == "at" && clock(p[1]) && matches!(p[2], "am" | "pm" | "o'clock" | "oclock" | "tonight" | "tomorrow")
+            || p[2].chars().all(|c| c.is_ascii_digit()) && p[0] == "at" && clock(p[1]) && p[2].len() == 2)
+            || (p[0] == "in"
+                && number_word(p[1])
+                && matches!(p[2], "minute" | "minutes" | "min" | "mins" | "hour" | "hours" | "an"))
+    }) || words.iter().any(|w| matches!(*w, "tomorrow" | "tonight" | "later"));
+    let chinese = ["分钟后", "小时后", "分钟以后", "小时以后", "明天", "今晚", "点钟", "待会", "等会", "一会儿"]
+        .iter()
+        .any(|w| canon.contains(w))
+        || (["早上", "晚上", "下午", "上午", "凌晨", "中午"].iter().any(|w| canon.contains(w)) && canon.contains('点'));
+    english || chinese
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +374,31 @@ mod tests {
         assert!(asks_reply_length("be more chatty"));
         assert!(asks_reply_length("说话简短一点"));
         assert!(!asks_reply_length("turn on the short lamp"));
+    }
+
+    #[test]
+    fn later_times() {
+        for line in [
+            "turn on the porch light at 7pm",
+            "turn on the porch light at 7 pm",
+            "switch off the heating at 10:30",
+            "turn the lights off in ten minutes",
+            "open the blinds tomorrow",
+            "晚上七点打开门廊灯",
+            "十分钟后关灯",
+        ] {
+            assert!(names_later_time(&crate::home::canonical(line)), "{line}");
+        }
+        for line in [
+            "set the lights at 50%",
+            "set the heating at 21 degrees",
+            "turn on the porch light",
+            "set a timer for 10 minutes",
+            "把灯调亮一点",
+            "晚上好",
+        ] {
+            assert!(!names_later_time(&crate::home::canonical(line)), "{line}");
+        }
     }
 
     #[test]
