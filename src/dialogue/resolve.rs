@@ -113,8 +113,7 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
     // "which lights are on?" asks about all of them, like "all".
     m.all = words.iter().any(|w| matches!(*w, "all" | "every" | "everything" | "each" | "both" | "which"))
         || ["所有", "全部", "都", "一切", "全都", "哪些", "哪几"].iter().any(|w| canon.contains(w));
-    m.reference = words.iter().any(|w| matches!(*w, "it" | "them" | "that" | "those" | "this" | "these" | "one"))
-        || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w));
+    m.reference = refers_back(&canon);
     if m.class.is_none() {
         m.class = scan_class(&canon, &covered, m.reference);
         // "lock up": every lock.
@@ -124,6 +123,13 @@ pub fn gather(home: &Home, aliases: &NameIndex, text: &str, slots: &[Slot]) -> M
     }
     m.devices.dedup();
     m
+}
+
+/// Whether a line points back at what was just talked about ("turn it
+/// off", "cancel that", "把它关了").
+pub fn refers_back(canon: &str) -> bool {
+    canon.split(' ').any(|w| matches!(w, "it" | "them" | "that" | "those" | "this" | "these" | "one"))
+        || ["它", "那个", "这个", "那些", "这些"].iter().any(|w| canon.contains(w))
 }
 
 /// Whether a slot's canonical text is only a pronoun or demonstrative ("them", "那个").

@@ -55,7 +55,7 @@ impl Assistant {
                 say(lang, "There's nothing waiting for a yes or no right now.", "现在没有需要确认的事。")
             }
             // "cancel it" right after setting a timer: that timer.
-            "cancel" if refers_back(&canonical(text)) && session.previous_timer.is_some() => {
+            "cancel" if super::resolve::refers_back(&canonical(text)) && session.previous_timer.is_some() => {
                 self.cancel_started_timer(session, lang)
             }
             "cancel" => say(lang, "OK, nothing more to do.", "好的，没有别的事了。"),
@@ -407,12 +407,6 @@ impl Assistant {
 /// Lists with a name in each language, stored under the English one, so that
 /// a household speaking both keeps one shopping list.
 const BILINGUAL_LISTS: [(&str, &str); 2] = [("shopping", "购物"), ("to do", "待办")];
-
-/// Whether a line points back at what was just done ("cancel it", "取消它").
-fn refers_back(canon: &str) -> bool {
-    canon.split(' ').any(|w| matches!(w, "it" | "that" | "this"))
-        || ["它", "这个", "那个", "刚才"].iter().any(|w| canon.contains(w))
-}
 
 /// The key a list is stored under: the English name of a bilingual list.
 fn list_key(name: &str) -> String {
